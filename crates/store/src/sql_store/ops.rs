@@ -1,0 +1,568 @@
+//! The store's SQL, written once and instantiated for each backend by [`backend_ops!`].
+//!
+//! Every statement here is plain SQL with `$n` placeholders that SQLite and PostgreSQL both
+//! accept (DESIGN.md "Stack": one SQL string serves both; no `Any` driver). Dynamic filters go
+//! through [`sqlx::QueryBuilder`], which emits the right placeholder syntax for each backend. What
+//! differs between the backends — how a write transaction starts, how the log is locked and
+//! appended — lives in `super` and `super::log_glue`.
+//!
+//! The macro expands the same function bodies against `sqlx::Sqlite` and `sqlx::Postgres`, so
+//! each body is type-checked per backend without the trait-bound soup a generic
+//! `async fn f<DB: Database>` needs for every column type.
+
+use std::collections::HashMap;
+
+use liuhen_core::ids::{LogIndex, StreamSeq, UserId};
+use liuhen_core::ports::{
+    AppendBatch, AuditEntry, AuditQuery, DeadlineQuery, DeadlineRow, Digest32, NewRecord,
+    Projection, ProjectionKind, ProjectionQuery, Receipt, Session, StoreError, StoredRecord,
+    StreamHead,
+};
+use sqlx::Row;
+
+use super::convert::{
+    backend, date_to_day, day_to_date, db, instant_to_text, text_to_instant, to_body, to_case,
+    to_digest, to_i64, to_json, to_kind, to_stream, to_u64, to_user,
+};
+use super::error::SqlStoreError;
+
+use super::MAX_PAGE;
+
+/// Most body ids one projection or deadline filter may list. A user holds roles in a handful of
+/// bodies; the cap keeps every statement well under SQLite's 32,766 bound parameters.
+pub(crate) const MAX_FILTER_BODIES: usize = 1_000;
+
+/// Most deadline rows one [`super::SqlStore`] deadline query returns. `DeadlineQuery` has no page
+/// size (a to-do list must not silently lose overdue items), so the cap is generous; a district
+/// has at most some thousands of open obligations.
+pub(crate) const MAX_DEADLINE_ROWS: i64 = 10_000;
+
+/// Checks that `bodies` is small enough to bind.
+pub(crate) fn check_body_filter(
+    bodies: Option<&[liuhen_core::ids::BodyId]>,
+) -> Result<(), StoreError> {
+    match bodies {
+        Some(bodies) if bodies.len() > MAX_FILTER_BODIES => {
+            Err(backend(SqlStoreError::FilterTooLarge {
+                what: "bodies",
+                given: bodies.len(),
+                max: MAX_FILTER_BODIES,
+            }))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks the batch for inconsistencies that no database state can fix: a deadline row filed
+/// under another stream's set would survive the next replacement of its own stream's set.
+pub(crate) fn check_batch_shape(batch: &AppendBatch) -> Result<(), StoreError> {
+    for (stream, rows) in &batch.deadlines {
+        if let Some(row) = rows.iter().find(|row| &row.stream != stream) {
+            return Err(backend(SqlStoreError::InvalidBatch(format!(
+                "deadline {:?} of stream {} is listed in the set of stream {stream}",
+                row.key, row.stream
+            ))));
+        }
+    }
+    Ok(())
+}
+
+/// The expected head of each stream as the batch is applied in order: the seq check of
+/// `Store::append` for records of one stream within one batch.
+pub(crate) fn conflict(record: &NewRecord, actual: u64) -> StoreError {
+    StoreError::Conflict {
+        stream: record.stream.to_string(),
+        expected: record.seq.0,
+        actual,
+    }
+}
+
+/// Instantiates the store's SQL for one backend as module `$name`.
+macro_rules! backend_ops {
+    ($name:ident, $db:ty) => {
+        pub(crate) mod $name {
+            use super::*;
+
+            type Db = $db;
+            type Conn = <Db as sqlx::Database>::Connection;
+            type DbRow = <Db as sqlx::Database>::Row;
+            type Pool = sqlx::Pool<Db>;
+
+            const RECORD_COLUMNS: &str = "log_index, stream, seq, hash, canonical";
+
+            fn stored_record(row: &DbRow) -> Result<StoredRecord, StoreError> {
+                let log_index: i64 = row.try_get("log_index").map_err(db)?;
+                let place = format!("record at log index {log_index}");
+                let stream: String = row.try_get("stream").map_err(db)?;
+                let seq: i64 = row.try_get("seq").map_err(db)?;
+                let hash: Vec<u8> = row.try_get("hash").map_err(db)?;
+                let canonical: Vec<u8> = row.try_get("canonical").map_err(db)?;
+                Ok(StoredRecord {
+                    log_index: LogIndex(to_u64(&place, log_index)?),
+                    stream: to_stream(&place, &stream)?,
+                    seq: StreamSeq(to_u64(&place, seq)?),
+                    hash: to_digest(&place, &hash)?,
+                    canonical,
+                })
+            }
+
+            fn projection_row(row: &DbRow) -> Result<Projection, StoreError> {
+                let kind: String = row.try_get("kind").map_err(db)?;
+                let id: String = row.try_get("id").map_err(db)?;
+                let place = format!("projection {kind}/{id}");
+                let body: Option<String> = row.try_get("body").map_err(db)?;
+                let last_seq: i64 = row.try_get("last_seq").map_err(db)?;
+                let data: String = row.try_get("data").map_err(db)?;
+                Ok(Projection {
+                    kind: to_kind(&place, &kind)?,
+                    body: body.map(|body| to_body(&place, &body)).transpose()?,
+                    status: row.try_get("status").map_err(db)?,
+                    last_seq: StreamSeq(to_u64(&place, last_seq)?),
+                    data: to_json(&place, &data)?,
+                    id,
+                })
+            }
+
+            fn deadline_row(row: &DbRow) -> Result<DeadlineRow, StoreError> {
+                let stream: String = row.try_get("stream").map_err(db)?;
+                let key: String = row.try_get("obligation_key").map_err(db)?;
+                let place = format!("deadline {stream}:{key}");
+                let case_id: Option<String> = row.try_get("case_id").map_err(db)?;
+                let body: String = row.try_get("body").map_err(db)?;
+                let due: i64 = row.try_get("due").map_err(db)?;
+                let met_on: Option<i64> = row.try_get("met_on").map_err(db)?;
+                Ok(DeadlineRow {
+                    stream: to_stream(&place, &stream)?,
+                    case_id: case_id.map(|case_id| to_case(&place, &case_id)).transpose()?,
+                    body: to_body(&place, &body)?,
+                    period: row.try_get("period").map_err(db)?,
+                    due: day_to_date(&place, due)?,
+                    provisional: row.try_get("provisional").map_err(db)?,
+                    met_on: met_on.map(|day| day_to_date(&place, day)).transpose()?,
+                    key,
+                })
+            }
+
+            fn audit_row(row: &DbRow) -> Result<AuditEntry, StoreError> {
+                let id: i64 = row.try_get("id").map_err(db)?;
+                let place = format!("audit entry {id}");
+                let time: String = row.try_get("time").map_err(db)?;
+                let user: Option<String> = row.try_get("user_id").map_err(db)?;
+                Ok(AuditEntry {
+                    time: text_to_instant(&place, &time)?,
+                    user: user.map(|user| to_user(&place, &user)).transpose()?,
+                    action: row.try_get("action").map_err(db)?,
+                    object: row.try_get("object").map_err(db)?,
+                    client_ip: row.try_get("client_ip").map_err(db)?,
+                    outcome: row.try_get("outcome").map_err(db)?,
+                })
+            }
+
+            fn session_row(row: &DbRow) -> Result<Session, StoreError> {
+                let token_hash: Vec<u8> = row.try_get("token_hash").map_err(db)?;
+                let place = "session";
+                let user: String = row.try_get("user_id").map_err(db)?;
+                let created_at: String = row.try_get("created_at").map_err(db)?;
+                let expires_at: String = row.try_get("expires_at").map_err(db)?;
+                Ok(Session {
+                    token_hash: to_digest(place, &token_hash)?,
+                    user: to_user(place, &user)?,
+                    created_at: text_to_instant(place, &created_at)?,
+                    expires_at: text_to_instant(place, &expires_at)?,
+                    csrf_token: row.try_get("csrf").map_err(db)?,
+                })
+            }
+
+            /// The head of `stream` (highest seq), read through the UNIQUE(stream, seq) index.
+            pub(crate) async fn stream_head<'c, E>(executor: E, stream: &str) -> Result<Option<StreamHead>, StoreError>
+            where
+                E: sqlx::Executor<'c, Database = Db>,
+            {
+                let row = sqlx::query("SELECT seq, hash FROM records WHERE stream = $1 ORDER BY seq DESC LIMIT 1")
+                    .bind(stream)
+                    .fetch_optional(executor)
+                    .await
+                    .map_err(db)?;
+                let Some(row) = row else { return Ok(None) };
+                let place = format!("head of {stream}");
+                let seq: i64 = row.try_get("seq").map_err(db)?;
+                let hash: Vec<u8> = row.try_get("hash").map_err(db)?;
+                Ok(Some(StreamHead { seq: StreamSeq(to_u64(&place, seq)?), hash: to_digest(&place, &hash)? }))
+            }
+
+            /// The seq check of `Store::append`: every record must be its stream's head + 1,
+            /// counting the batch's earlier records of the same stream. Runs inside the write
+            /// transaction after the log lock is held, so no other writer can move a head
+            /// between this check and the commit.
+            pub(crate) async fn check_heads(conn: &mut Conn, records: &[NewRecord]) -> Result<(), StoreError> {
+                let mut heads: HashMap<&str, u64> = HashMap::new();
+                for record in records {
+                    let stream = record.stream.as_str();
+                    let head = match heads.get(stream) {
+                        Some(head) => *head,
+                        None => stream_head(&mut *conn, stream).await?.map_or(0, |head| head.seq.0),
+                    };
+                    if head.checked_add(1) != Some(record.seq.0) {
+                        return Err(conflict(record, head));
+                    }
+                    heads.insert(stream, record.seq.0);
+                }
+                Ok(())
+            }
+
+            /// Inserts the batch's records at log indexes `first_index..`, then its projections
+            /// and deadline sets. Runs inside the caller's transaction.
+            pub(crate) async fn write_batch(
+                conn: &mut Conn,
+                batch: &AppendBatch,
+                first_index: u64,
+            ) -> Result<Vec<Receipt>, StoreError> {
+                let mut receipts = Vec::with_capacity(batch.records.len());
+                let mut log_index = first_index;
+                for record in &batch.records {
+                    let inserted = sqlx::query(
+                        "INSERT INTO records (log_index, stream, seq, body, record_type, entry_time, hash, canonical) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(to_i64("log index", log_index)?)
+                    .bind(record.stream.as_str())
+                    .bind(to_i64("seq", record.seq.0)?)
+                    .bind(record.body.as_str())
+                    .bind(record.record_type.as_str())
+                    .bind(instant_to_text("entry time", record.entry_time)?)
+                    .bind(record.hash.as_slice())
+                    .bind(record.canonical.as_slice())
+                    .execute(&mut *conn)
+                    .await;
+                    match inserted {
+                        Ok(_) => {}
+                        // UNIQUE(stream, seq): another writer won despite the head check (only
+                        // possible if something bypassed the log lock). Still nothing is written:
+                        // the caller drops the transaction.
+                        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                            let actual = stream_head(&mut *conn, record.stream.as_str())
+                                .await?
+                                .map_or(0, |head| head.seq.0);
+                            return Err(conflict(record, actual));
+                        }
+                        Err(error) => return Err(db(error)),
+                    }
+                    receipts.push(Receipt { seq: record.seq, log_index: LogIndex(log_index), hash: record.hash });
+                    log_index = log_index
+                        .checked_add(1)
+                        .ok_or_else(|| backend(SqlStoreError::OutOfRange { what: "log index", value: u64::MAX }))?;
+                }
+                for projection in &batch.projections {
+                    upsert_projection(&mut *conn, projection).await?;
+                }
+                for (stream, rows) in &batch.deadlines {
+                    sqlx::query("DELETE FROM deadlines WHERE stream = $1")
+                        .bind(stream.as_str())
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db)?;
+                    for row in rows {
+                        insert_deadline(&mut *conn, row).await?;
+                    }
+                }
+                Ok(receipts)
+            }
+
+            async fn upsert_projection(conn: &mut Conn, projection: &Projection) -> Result<(), StoreError> {
+                let data = projection.data.to_string();
+                sqlx::query(
+                    "INSERT INTO projections (kind, id, body, status, last_seq, data) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, status = excluded.status, \
+                     last_seq = excluded.last_seq, data = excluded.data",
+                )
+                .bind(projection.kind.as_str())
+                .bind(projection.id.as_str())
+                .bind(projection.body.as_ref().map(|body| body.as_str()))
+                .bind(projection.status.as_str())
+                .bind(to_i64("projection last_seq", projection.last_seq.0)?)
+                .bind(data)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+                Ok(())
+            }
+
+            async fn insert_deadline(conn: &mut Conn, row: &DeadlineRow) -> Result<(), StoreError> {
+                let inserted = sqlx::query(
+                    "INSERT INTO deadlines (stream, obligation_key, case_id, body, period, due, provisional, met_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(row.stream.as_str())
+                .bind(row.key.as_str())
+                .bind(row.case_id.as_ref().map(|case_id| case_id.as_str()))
+                .bind(row.body.as_str())
+                .bind(row.period.as_str())
+                .bind(date_to_day(row.due))
+                .bind(row.provisional)
+                .bind(row.met_on.map(date_to_day))
+                .execute(&mut *conn)
+                .await;
+                match inserted {
+                    Ok(_) => Ok(()),
+                    Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                        Err(backend(SqlStoreError::InvalidBatch(format!(
+                            "deadline key {:?} appears twice for stream {}",
+                            row.key, row.stream
+                        ))))
+                    }
+                    Err(error) => Err(db(error)),
+                }
+            }
+
+            /// `Store::read_stream`.
+            pub(crate) async fn read_stream(pool: &Pool, stream: &str) -> Result<Vec<StoredRecord>, StoreError> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {RECORD_COLUMNS} FROM records WHERE stream = $1 ORDER BY seq"
+                ));
+                let rows = sqlx::query(sql).bind(stream).fetch_all(pool).await.map_err(db)?;
+                rows.iter().map(stored_record).collect()
+            }
+
+            /// `Store::read_log`, paginated by log index.
+            pub(crate) async fn read_log(pool: &Pool, from: u64, limit: u32) -> Result<Vec<StoredRecord>, StoreError> {
+                let limit = i64::from(limit.min(MAX_PAGE));
+                let Ok(from) = i64::try_from(from) else { return Ok(Vec::new()) };
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {RECORD_COLUMNS} FROM records WHERE log_index >= $1 ORDER BY log_index LIMIT $2"
+                ));
+                let rows = sqlx::query(sql).bind(from).bind(limit).fetch_all(pool).await.map_err(db)?;
+                rows.iter().map(stored_record).collect()
+            }
+
+            /// `Store::projection`.
+            pub(crate) async fn projection(
+                pool: &Pool,
+                kind: ProjectionKind,
+                id: &str,
+            ) -> Result<Option<Projection>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT kind, id, body, status, last_seq, data FROM projections WHERE kind = $1 AND id = $2",
+                )
+                .bind(kind.as_str())
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .map_err(db)?;
+                row.as_ref().map(projection_row).transpose()
+            }
+
+            /// `Store::list_projections`.
+            pub(crate) async fn list_projections(
+                pool: &Pool,
+                query: &ProjectionQuery,
+            ) -> Result<Vec<Projection>, StoreError> {
+                let Some(kind) = query.kind else { return Ok(Vec::new()) };
+                check_body_filter(query.bodies.as_deref())?;
+                if query.bodies.as_ref().is_some_and(|bodies| bodies.is_empty()) || query.limit == 0 {
+                    return Ok(Vec::new());
+                }
+                let mut builder = sqlx::QueryBuilder::<Db>::new(
+                    "SELECT kind, id, body, status, last_seq, data FROM projections WHERE kind = ",
+                );
+                builder.push_bind(kind.as_str());
+                if let Some(bodies) = &query.bodies {
+                    builder.push(" AND body IN (");
+                    let mut list = builder.separated(", ");
+                    for body in bodies {
+                        list.push_bind(body.as_str().to_owned());
+                    }
+                    builder.push(")");
+                }
+                if let Some(status) = &query.status {
+                    builder.push(" AND status = ");
+                    builder.push_bind(status.clone());
+                }
+                builder.push(" ORDER BY id LIMIT ");
+                builder.push_bind(i64::from(query.limit.min(MAX_PAGE)));
+                builder.push(" OFFSET ");
+                builder.push_bind(i64::from(query.offset));
+                let rows = builder.build().fetch_all(pool).await.map_err(db)?;
+                rows.iter().map(projection_row).collect()
+            }
+
+            /// `Store::deadlines`, ordered by due date (then stream and key, for a stable order).
+            pub(crate) async fn deadlines(pool: &Pool, query: &DeadlineQuery) -> Result<Vec<DeadlineRow>, StoreError> {
+                check_body_filter(query.bodies.as_deref())?;
+                if query.bodies.as_ref().is_some_and(|bodies| bodies.is_empty()) {
+                    return Ok(Vec::new());
+                }
+                let mut builder = sqlx::QueryBuilder::<Db>::new(
+                    "SELECT stream, obligation_key, case_id, body, period, due, provisional, met_on \
+                     FROM deadlines WHERE 1 = 1",
+                );
+                if let Some(bodies) = &query.bodies {
+                    builder.push(" AND body IN (");
+                    let mut list = builder.separated(", ");
+                    for body in bodies {
+                        list.push_bind(body.as_str().to_owned());
+                    }
+                    builder.push(")");
+                }
+                if query.open_only {
+                    builder.push(" AND met_on IS NULL");
+                }
+                if let Some(date) = query.due_on_or_before {
+                    builder.push(" AND due <= ");
+                    builder.push_bind(date_to_day(date));
+                }
+                builder.push(" ORDER BY due, stream, obligation_key LIMIT ");
+                builder.push_bind(MAX_DEADLINE_ROWS);
+                let rows = builder.build().fetch_all(pool).await.map_err(db)?;
+                rows.iter().map(deadline_row).collect()
+            }
+
+            /// `Store::replace_all_projections`, inside the caller's transaction.
+            pub(crate) async fn replace_all(
+                conn: &mut Conn,
+                projections: &[Projection],
+                deadlines: &[DeadlineRow],
+            ) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM projections").execute(&mut *conn).await.map_err(db)?;
+                sqlx::query("DELETE FROM deadlines").execute(&mut *conn).await.map_err(db)?;
+                for projection in projections {
+                    upsert_projection(&mut *conn, projection).await?;
+                }
+                for row in deadlines {
+                    insert_deadline(&mut *conn, row).await?;
+                }
+                Ok(())
+            }
+
+            /// `Store::audit`: the only statement that touches the audit table is this INSERT.
+            pub(crate) async fn audit(pool: &Pool, entry: &AuditEntry) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit (time, user_id, action, object, client_ip, outcome) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(instant_to_text("audit time", entry.time)?)
+                .bind(entry.user.as_ref().map(|user| user.as_str()))
+                .bind(entry.action.as_str())
+                .bind(entry.object.as_str())
+                .bind(entry.client_ip.as_deref())
+                .bind(entry.outcome.as_str())
+                .execute(pool)
+                .await
+                .map_err(db)?;
+                Ok(())
+            }
+
+            /// `Store::read_audit`, newest first. The prefix match compares a substring rather
+            /// than using LIKE, which is case-insensitive on SQLite and would need escaping.
+            pub(crate) async fn read_audit(pool: &Pool, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+                if query.limit == 0 {
+                    return Ok(Vec::new());
+                }
+                let mut builder = sqlx::QueryBuilder::<Db>::new(
+                    "SELECT id, time, user_id, action, object, client_ip, outcome FROM audit WHERE 1 = 1",
+                );
+                if let Some(prefix) = &query.object_prefix {
+                    builder.push(" AND substr(object, 1, ");
+                    builder.push_bind(i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX));
+                    builder.push(") = ");
+                    builder.push_bind(prefix.clone());
+                }
+                if let Some(user) = &query.user {
+                    builder.push(" AND user_id = ");
+                    builder.push_bind(user.as_str().to_owned());
+                }
+                builder.push(" ORDER BY id DESC LIMIT ");
+                builder.push_bind(i64::from(query.limit.min(MAX_PAGE)));
+                let rows = builder.build().fetch_all(pool).await.map_err(db)?;
+                rows.iter().map(audit_row).collect()
+            }
+
+            /// `Store::password_hash`.
+            pub(crate) async fn password_hash(pool: &Pool, username: &str) -> Result<Option<(UserId, String)>, StoreError> {
+                let row = sqlx::query("SELECT user_id, phc FROM users_auth WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(db)?;
+                let Some(row) = row else { return Ok(None) };
+                let user: String = row.try_get("user_id").map_err(db)?;
+                let phc: String = row.try_get("phc").map_err(db)?;
+                Ok(Some((to_user("password hash", &user)?, phc)))
+            }
+
+            /// `Store::set_password_hash`.
+            pub(crate) async fn set_password_hash(
+                pool: &Pool,
+                user: &UserId,
+                username: &str,
+                phc: &str,
+            ) -> Result<(), StoreError> {
+                let result = sqlx::query(
+                    "INSERT INTO users_auth (user_id, username, phc) VALUES ($1, $2, $3) \
+                     ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, phc = excluded.phc",
+                )
+                .bind(user.as_str())
+                .bind(username)
+                .bind(phc)
+                .execute(pool)
+                .await;
+                match result {
+                    Ok(_) => Ok(()),
+                    Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                        Err(backend(SqlStoreError::UsernameTaken(username.to_owned())))
+                    }
+                    Err(error) => Err(db(error)),
+                }
+            }
+
+            /// `Store::create_session`.
+            pub(crate) async fn create_session(pool: &Pool, session: &Session) -> Result<(), StoreError> {
+                let result = sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, expires_unix, csrf) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(session.token_hash.as_slice())
+                .bind(session.user.as_str())
+                .bind(instant_to_text("session creation time", session.created_at)?)
+                .bind(instant_to_text("session expiry time", session.expires_at)?)
+                .bind(session.expires_at.unix_timestamp())
+                .bind(session.csrf_token.as_str())
+                .execute(pool)
+                .await;
+                match result {
+                    Ok(_) => Ok(()),
+                    Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                        Err(backend(SqlStoreError::DuplicateSession))
+                    }
+                    Err(error) => Err(db(error)),
+                }
+            }
+
+            /// `Store::session`.
+            pub(crate) async fn session(pool: &Pool, token_hash: &Digest32) -> Result<Option<Session>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT token_hash, user_id, created_at, expires_at, csrf FROM sessions WHERE token_hash = $1",
+                )
+                .bind(token_hash.as_slice())
+                .fetch_optional(pool)
+                .await
+                .map_err(db)?;
+                row.as_ref().map(session_row).transpose()
+            }
+
+            /// `Store::delete_session`: the session itself and every session expired before
+            /// `now_unix`.
+            pub(crate) async fn delete_session(pool: &Pool, token_hash: &Digest32, now_unix: i64) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_unix < $2")
+                    .bind(token_hash.as_slice())
+                    .bind(now_unix)
+                    .execute(pool)
+                    .await
+                    .map_err(db)?;
+                Ok(())
+            }
+        }
+    };
+}
+
+backend_ops!(sqlite, sqlx::Sqlite);
+backend_ops!(postgres, sqlx::Postgres);
