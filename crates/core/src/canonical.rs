@@ -36,10 +36,15 @@ fn write_value(out: &mut Vec<u8>, value: &Value, path: &str) -> Result<(), CoreE
         Value::Number(number) => {
             let text = if let Some(n) = number.as_u64().filter(|n| *n <= MAX_SAFE_INTEGER) {
                 n.to_string()
-            } else if let Some(n) = number.as_i64().filter(|n| n.unsigned_abs() <= MAX_SAFE_INTEGER) {
+            } else if let Some(n) = number
+                .as_i64()
+                .filter(|n| n.unsigned_abs() <= MAX_SAFE_INTEGER)
+            {
                 n.to_string()
             } else {
-                return Err(CoreError::NotCanonical { path: path.to_owned() });
+                return Err(CoreError::NotCanonical {
+                    path: path.to_owned(),
+                });
             };
             out.extend_from_slice(text.as_bytes());
         }
@@ -120,26 +125,41 @@ mod tests {
 
     #[test]
     fn members_are_sorted_and_whitespace_removed() {
-        check(json!({"b": 1, "a": [true, null, "x"]}), r#"{"a":[true,null,"x"],"b":1}"#);
+        check(
+            json!({"b": 1, "a": [true, null, "x"]}),
+            r#"{"a":[true,null,"x"],"b":1}"#,
+        );
     }
 
     #[test]
     fn members_sort_by_utf16_code_units() {
         // RFC 8785 §3.2.3 example: U+1F600 (surrogates D83D DE00) sorts before U+FB33 in UTF-16
         // although it is the larger code point.
-        check(json!({"\u{fb33}": 1, "\u{1f600}": 2}), "{\"\u{1f600}\":2,\"\u{fb33}\":1}");
-        check(json!({"€": 1, "\r": 2, "1": 3}), "{\"\\r\":2,\"1\":3,\"€\":1}");
+        check(
+            json!({"\u{fb33}": 1, "\u{1f600}": 2}),
+            "{\"\u{1f600}\":2,\"\u{fb33}\":1}",
+        );
+        check(
+            json!({"€": 1, "\r": 2, "1": 3}),
+            "{\"\\r\":2,\"1\":3,\"€\":1}",
+        );
     }
 
     #[test]
     fn strings_escape_like_json_stringify() {
-        check(json!("a\"b\\c\u{8}\u{c}\n\r\t\u{1}\u{1f}é中\u{2028}"), "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001fé中\u{2028}\"");
+        check(
+            json!("a\"b\\c\u{8}\u{c}\n\r\t\u{1}\u{1f}é中\u{2028}"),
+            "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001fé中\u{2028}\"",
+        );
         check(json!("/"), "\"/\"");
     }
 
     #[test]
     fn integers_print_plainly_and_others_are_refused() {
-        check(json!([0, -1, 9007199254740991_u64, -9007199254740991_i64]), "[0,-1,9007199254740991,-9007199254740991]");
+        check(
+            json!([0, -1, 9007199254740991_u64, -9007199254740991_i64]),
+            "[0,-1,9007199254740991,-9007199254740991]",
+        );
         assert!(to_canonical_bytes(&json!(1.5)).is_err());
         assert!(to_canonical_bytes(&json!({"a": [9007199254740992_u64]})).is_err());
     }
@@ -147,7 +167,11 @@ mod tests {
     #[test]
     fn canonical_bytes_do_not_depend_on_insertion_order() {
         let a: Value = serde_json::from_str(r#"{"x":{"q":1,"p":2},"a":"中"}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{ "a" : "中", "x" : { "p" : 2, "q" : 1 } }"#).unwrap();
-        assert_eq!(to_canonical_bytes(&a).unwrap(), to_canonical_bytes(&b).unwrap());
+        let b: Value =
+            serde_json::from_str(r#"{ "a" : "中", "x" : { "p" : 2, "q" : 1 } }"#).unwrap();
+        assert_eq!(
+            to_canonical_bytes(&a).unwrap(),
+            to_canonical_bytes(&b).unwrap()
+        );
     }
 }

@@ -83,3 +83,9 @@ impl CoreError {
         }
     }
 }
+
+impl From<Refusal> for CoreError {
+    fn from(refusal: Refusal) -> Self {
+        CoreError::Refused(refusal)
+    }
+}

@@ -21,7 +21,10 @@ fn validate_id(what: &'static str, value: &str) -> Result<(), CoreError> {
     if ok {
         Ok(())
     } else {
-        Err(CoreError::InvalidId { what, value: value.chars().take(80).collect() })
+        Err(CoreError::InvalidId {
+            what,
+            value: value.chars().take(80).collect(),
+        })
     }
 }
 
@@ -138,15 +141,45 @@ impl StreamId {
         Self(format!("power/{power_item_id}"))
     }
 
+    /// The stream of a body's legal-review catalogue (目录清单, L5-b) and review time limits
+    /// (L5-a): `catalogue/<body id>`. Every change is a record, so the catalogue in force at any
+    /// moment can be refolded (L5-b: matching uses the version in force at determination time).
+    pub fn catalogue(body_id: &BodyId) -> Self {
+        Self(format!("catalogue/{body_id}"))
+    }
+    /// The stream of a reviewer's qualification profile (L3-c): `reviewer/<user id>`.
+    pub fn reviewer(user_id: &UserId) -> Self {
+        Self(format!("reviewer/{user_id}"))
+    }
+
+    /// The stream of a disclosure item, correction request or body disclosure settings
+    /// (issue 8, D3–D15): `disclosure/<id>`. The id must be a valid identifier.
+    pub fn disclosure(id: &str) -> Result<Self, CoreError> {
+        validate_id("disclosure id", id)?;
+        Ok(Self(format!("disclosure/{id}")))
+    }
+
+    /// Like [`StreamId::disclosure`] for ids the core generated itself (always valid).
+    pub(crate) fn disclosure_raw(id: &str) -> Self {
+        Self(format!("disclosure/{id}"))
+    }
+
     /// Parses a stored stream name, accepting only the kinds above.
     pub fn parse(value: &str) -> Result<Self, CoreError> {
         let Some((kind, id)) = value.split_once('/') else {
-            return Err(CoreError::InvalidId { what: "stream id", value: value.to_owned() });
+            return Err(CoreError::InvalidId {
+                what: "stream id",
+                value: value.to_owned(),
+            });
         };
         validate_id("stream id", id)?;
         match kind {
-            "case" | "body" | "officer" | "user" | "power" => Ok(Self(value.to_owned())),
-            _ => Err(CoreError::InvalidId { what: "stream id", value: value.to_owned() }),
+            "case" | "body" | "officer" | "user" | "power" | "catalogue" | "reviewer"
+            | "disclosure" => Ok(Self(value.to_owned())),
+            _ => Err(CoreError::InvalidId {
+                what: "stream id",
+                value: value.to_owned(),
+            }),
         }
     }
 

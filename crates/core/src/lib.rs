@@ -9,12 +9,22 @@
 //! The rest of the crate (rule sets, registries, cases, commands, gates, deadlines) is described in
 //! `docs/ARCHITECTURE.md`.
 
+pub mod blobs;
 pub mod canonical;
+pub mod case;
+pub mod deadlines;
+pub mod disclosure;
 pub mod error;
+pub mod gates;
 pub mod ids;
+pub mod memory;
 pub mod ports;
 pub mod record;
+pub mod registry;
+pub mod review;
 pub mod role;
+pub mod rules;
+pub mod service;
 
 /// China Standard Time, UTC+8 (requirements.md T1). No daylight saving time.
 pub const CHINA_OFFSET: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {

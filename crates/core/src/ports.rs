@@ -108,6 +108,12 @@ pub enum ProjectionKind {
     PowerItem,
     /// A staff user with roles.
     User,
+    /// A disclosure item (`disclosure::ItemView`, issue 8).
+    Disclosure,
+    /// A correction request (`disclosure::RequestView`, D13-b).
+    DisclosureRequest,
+    /// A body's D5-b disclosure settings (`disclosure::SettingsView`).
+    DisclosureSettings,
 }
 
 impl ProjectionKind {
@@ -119,6 +125,9 @@ impl ProjectionKind {
             ProjectionKind::Officer => "officer",
             ProjectionKind::PowerItem => "power_item",
             ProjectionKind::User => "user",
+            ProjectionKind::Disclosure => "disclosure",
+            ProjectionKind::DisclosureRequest => "disclosure_request",
+            ProjectionKind::DisclosureSettings => "disclosure_settings",
         }
     }
 }
@@ -265,9 +274,16 @@ pub trait Store: Send + Sync {
     /// Records in log order starting at `from`, at most `limit` (for rebuild and export).
     async fn read_log(&self, from: LogIndex, limit: u32) -> Result<Vec<StoredRecord>, StoreError>;
     /// One projection row.
-    async fn projection(&self, kind: ProjectionKind, id: &str) -> Result<Option<Projection>, StoreError>;
+    async fn projection(
+        &self,
+        kind: ProjectionKind,
+        id: &str,
+    ) -> Result<Option<Projection>, StoreError>;
     /// Projection rows matching `query`, ordered by id.
-    async fn list_projections(&self, query: &ProjectionQuery) -> Result<Vec<Projection>, StoreError>;
+    async fn list_projections(
+        &self,
+        query: &ProjectionQuery,
+    ) -> Result<Vec<Projection>, StoreError>;
     /// Deadline rows matching `query`, ordered by due date.
     async fn deadlines(&self, query: &DeadlineQuery) -> Result<Vec<DeadlineRow>, StoreError>;
     /// Replaces ALL projections and deadlines (used by `liuhen rebuild`), in one transaction.
@@ -279,7 +295,11 @@ pub trait Store: Send + Sync {
     /// Current log size and root.
     async fn log_state(&self) -> Result<LogState, StoreError>;
     /// RFC 9162 inclusion proof for leaf `index` in the tree of `size` leaves.
-    async fn prove_inclusion(&self, index: LogIndex, size: u64) -> Result<Vec<Digest32>, StoreError>;
+    async fn prove_inclusion(
+        &self,
+        index: LogIndex,
+        size: u64,
+    ) -> Result<Vec<Digest32>, StoreError>;
     /// RFC 9162 consistency proof between sizes `old` and `new`.
     async fn prove_consistency(&self, old: u64, new: u64) -> Result<Vec<Digest32>, StoreError>;
     /// Appends an audit entry (R4-b). The audit log is append-only.
@@ -289,7 +309,12 @@ pub trait Store: Send + Sync {
     /// The user id and Argon2id PHC string for a username.
     async fn password_hash(&self, username: &str) -> Result<Option<(UserId, String)>, StoreError>;
     /// Sets (inserts or replaces) a user's username and Argon2id PHC string.
-    async fn set_password_hash(&self, user: &UserId, username: &str, phc: &str) -> Result<(), StoreError>;
+    async fn set_password_hash(
+        &self,
+        user: &UserId,
+        username: &str,
+        phc: &str,
+    ) -> Result<(), StoreError>;
     /// Stores a new session.
     async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
     /// Looks up a session by token hash (expired sessions are returned; the caller checks).

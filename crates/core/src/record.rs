@@ -43,7 +43,11 @@ pub struct Record {
     #[serde(with = "time::serde::rfc3339")]
     pub event_time: OffsetDateTime,
     /// When the recorded activity ended, for activities with a duration (R3-a).
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub event_end: Option<OffsetDateTime>,
     /// Server time of entry (R3-a, R3-d); never editable.
     #[serde(with = "time::serde::rfc3339")]
@@ -131,7 +135,11 @@ mod tests {
             event_time: datetime!(2024-09-27 10:00 +8),
             event_end: None,
             entry_time: datetime!(2024-09-27 10:05:01 +8),
-            actor: Actor { user: UserId::new("u1").unwrap(), role: Role::Officer, officer: None },
+            actor: Actor {
+                user: UserId::new("u1").unwrap(),
+                role: Role::Officer,
+                officer: None,
+            },
             data: data.as_object().cloned().unwrap_or_default(),
             files: vec![],
             prev: None,
@@ -145,7 +153,10 @@ mod tests {
         let bytes = record.canonical_bytes().unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.starts_with(r#"{"actor":{"role":"OFFICER","user":"u1"},"body":"xc-scjgj","data":{"amount_fen":500000,"reason":"群众举报"}"#), "{text}");
-        assert!(text.contains(r#""event_time":"2024-09-27T10:00:00+08:00""#), "{text}");
+        assert!(
+            text.contains(r#""event_time":"2024-09-27T10:00:00+08:00""#),
+            "{text}"
+        );
         assert_eq!(Record::from_bytes(&bytes).unwrap(), record);
     }
 

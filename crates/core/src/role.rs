@@ -26,6 +26,10 @@ pub enum Role {
     SecAdmin,
     /// 审计管理员 — reads the audit log.
     Auditor,
+    /// 社会公众 — anyone on the public portal, not signed in. Only the actor of records the
+    /// portal takes in (D13-b correction requests); never granted, and deliberately absent from
+    /// [`Role::ALL`] so that no rule set can name it.
+    Public,
 }
 
 impl Role {
@@ -54,6 +58,7 @@ impl Role {
             Role::SysAdmin => "SYSADMIN",
             Role::SecAdmin => "SECADMIN",
             Role::Auditor => "AUDITOR",
+            Role::Public => "PUBLIC",
         }
     }
 
@@ -69,6 +74,7 @@ impl Role {
             Role::SysAdmin => "系统管理员",
             Role::SecAdmin => "安全管理员",
             Role::Auditor => "审计管理员",
+            Role::Public => "社会公众",
         }
     }
 
