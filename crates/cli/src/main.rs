@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod demo;
 
 /// 留痕 liuhen — administrative enforcement disclosure, full-process recording and legal review.
 #[derive(Debug, Parser)]
@@ -33,6 +34,23 @@ enum Command {
     Calendar(cmd::workdays::CalendarCommand),
     /// Detect and mask personal information in text.
     Redact(cmd::redact::RedactArgs),
+    /// Serve the HTTP API over a data folder or PostgreSQL.
+    Serve(cmd::serve::ServeArgs),
+    /// Create (or reuse) the demo district of 薛城区 and serve it.
+    Demo(cmd::demo::DemoArgs),
+    /// Replay the log into fresh projections and report counts.
+    Rebuild(cmd::rebuild::RebuildArgs),
+    /// Evidence files: bulk import into a case (`add`), ingest benchmark (`bench`).
+    #[command(subcommand)]
+    Evidence(cmd::evidence::EvidenceCommand),
+    /// Benchmarks of the platform (`bench api`: records over HTTP).
+    #[command(subcommand)]
+    Bench(cmd::bench_api::BenchCommand),
+    /// Case files (案卷): export a verifiable package, list cases.
+    #[command(subcommand)]
+    Case(cmd::case::CaseCommand),
+    /// Verify a case-file package offline and report the four properties (档案 四性).
+    Verify(cmd::verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,5 +71,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Deadline(args) => cmd::workdays::run_deadline(args),
         Command::Calendar(command) => cmd::workdays::run_calendar(command),
         Command::Redact(args) => cmd::redact::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
+        Command::Rebuild(args) => cmd::rebuild::run(args),
+        Command::Bench(command) => cmd::bench_api::run(command),
+        Command::Evidence(command) => cmd::evidence::run(command),
+        Command::Case(command) => cmd::case::run(command),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

@@ -1,5 +1,12 @@
 //! One module per family of subcommands; each parses its own arguments and prints its output.
 
+pub mod bench_api;
+pub mod case;
+pub mod demo;
+pub mod evidence;
 pub mod log;
+pub mod rebuild;
 pub mod redact;
+pub mod serve;
+pub mod verify;
 pub mod workdays;
