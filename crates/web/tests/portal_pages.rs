@@ -120,7 +120,8 @@ async fn seeded() -> Seeded {
         changes(&[("facts", facts.as_str()), ("basis", BASIS)]),
     )
     .await;
-    let unpublished = penalty_decision(district, datetime!(2024-10-10 10:00 +8)).await;
+    set_clock(district, datetime!(2024-10-20 10:00 +8));
+    let unpublished = penalty_decision(district, datetime!(2024-10-15 10:00 +8)).await;
     let head = district.ctx("ahead").await;
     let unpublished_title = district
         .services
