@@ -1,0 +1,565 @@
+//! Searching: requests, query building in code, results with highlighted snippets.
+//!
+//! User text is never parsed as query syntax (tantivy's `QueryParser` would turn `AND`, `:`,
+//! quotes and brackets into operators and fail on unbalanced ones). Instead the sanitised text
+//! is cut into segments by the same grammar the index uses (`tokenize`), and the query is
+//! assembled from term and phrase queries:
+//!
+//! - every segment is **required** and is matched on the bigram field `grams`: a CJK run of
+//!   three or more characters as a phrase of its bigrams, two characters as the bigram term,
+//!   one character as the unigram term, a word (digits, letters) as a term;
+//! - a CJK run longer than [`LONG_RUN_CHARS`] is cut by jieba into words, and those of two or
+//!   more characters must each appear (a pasted sentence rarely occurs verbatim, and its
+//!   one-character words are mostly particles like 被); the verbatim run only boosts;
+//! - optional clauses only add score: jieba words on title (×3), party (×2), summary and body
+//!   name (×1), the whole query as one phrase on `grams` (×4, finds 薛市监罚〔2024〕12号 written
+//!   with other brackets), and the exact doc number (×8);
+//! - filters (body, kind, decided-on range, party) are required and score nothing.
+
+use std::collections::BTreeMap;
+use std::ops::{Bound, Range};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use time::Date;
+
+use crate::error::SearchError;
+use crate::index::{
+    DECIDED_ON_FIELD, Fields, IndexedItem, PUBLISHED_AT_FIELD, SearchIndex, date_to_tantivy,
+};
+use crate::tokenize::{
+    BIGRAM_TOKENIZER, SegmentKind, gram_tokens, jieba_cut, jieba_words, segments,
+};
+
+/// Longest query text kept, in characters; longer input is cut and `SearchResults::truncated` set.
+pub const MAX_QUERY_CHARS: usize = 100;
+/// Longest party-name filter kept, in characters.
+pub const MAX_PARTY_CHARS: usize = 50;
+/// Most hits per page.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest offset served; deeper pages are clamped here (the portal shows "refine your search").
+pub const MAX_OFFSET: usize = 1_000;
+/// Hits per page when the request asks for 0.
+pub const DEFAULT_LIMIT: usize = 20;
+/// A CJK run up to this many characters must appear verbatim; longer runs are cut into words.
+pub const LONG_RUN_CHARS: usize = 8;
+/// Longest snippet fragment, in characters.
+pub const SNIPPET_CHARS: usize = 120;
+
+/// Result order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Best match first (BM25 over the clauses above); an empty query falls back to newest.
+    #[default]
+    Relevance,
+    /// Most recently published first.
+    NewestPublished,
+    /// Most recent decision date first.
+    NewestDecided,
+}
+
+/// A portal search: free text plus filters, one page of results.
+///
+/// Every field comes from the public, unauthenticated portal, so all of them are treated as
+/// hostile: text is sanitised and capped, paging is clamped, nothing can make `search` panic.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SearchRequest {
+    /// Free text; empty means "latest items" (filtered).
+    pub text: String,
+    /// Only items of this body (`IndexedItem::body_id`).
+    pub body_id: Option<String>,
+    /// Only items of this kind (`IndexedItem::kind`).
+    pub kind: Option<String>,
+    /// Only decisions made on or after this date.
+    pub decided_from: Option<Date>,
+    /// Only decisions made on or before this date.
+    pub decided_to: Option<Date>,
+    /// Only items whose (masked) party name contains this text.
+    pub party: Option<String>,
+    /// Result order.
+    pub sort: SortOrder,
+    /// Hits to skip (clamped to [`MAX_OFFSET`]).
+    pub offset: usize,
+    /// Hits to return (0 means [`DEFAULT_LIMIT`], clamped to [`MAX_LIMIT`]).
+    pub limit: usize,
+}
+
+/// A text with the byte ranges to highlight (the portal escapes the text and wraps the ranges in
+/// `<mark>`; see [`Highlight::to_html`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Highlight {
+    /// The fragment shown.
+    pub text: String,
+    /// Non-overlapping, ascending byte ranges into `text` that matched the query.
+    pub ranges: Vec<Range<usize>>,
+}
+
+impl Highlight {
+    /// HTML with every character escaped and matches wrapped in `<mark>…</mark>`.
+    pub fn to_html(&self) -> String {
+        let mut html = String::with_capacity(self.text.len() + 16 * self.ranges.len());
+        let mut cursor = 0usize;
+        for range in &self.ranges {
+            let (Some(before), Some(marked)) = (
+                self.text.get(cursor..range.start),
+                self.text.get(range.clone()),
+            ) else {
+                continue;
+            };
+            escape_into(&mut html, before);
+            html.push_str("<mark>");
+            escape_into(&mut html, marked);
+            html.push_str("</mark>");
+            cursor = range.end;
+        }
+        escape_into(&mut html, self.text.get(cursor..).unwrap_or_default());
+        html
+    }
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+}
+
+/// One hit.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SearchHit {
+    /// The indexed (public) item.
+    pub item: IndexedItem,
+    /// Relevance score, for relevance-sorted text queries only.
+    pub score: Option<f32>,
+    /// The title with matches marked.
+    pub title: Highlight,
+    /// The best summary fragment with matches marked (the summary's start when nothing matched).
+    pub snippet: Highlight,
+}
+
+/// One page of results.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SearchResults {
+    /// Number of matching items in total.
+    pub total: usize,
+    /// The requested page.
+    pub hits: Vec<SearchHit>,
+    /// The query text actually searched (sanitised, capped).
+    pub query: String,
+    /// Whether the query text was cut to [`MAX_QUERY_CHARS`].
+    pub truncated: bool,
+    /// The offset actually served (after clamping).
+    pub offset: usize,
+    /// The limit actually served (after clamping).
+    pub limit: usize,
+}
+
+/// Remove control and invisible format characters, collapse whitespace, cap at `max_chars`.
+/// Returns the cleaned text and whether it was cut.
+pub fn sanitize(text: &str, max_chars: usize) -> (String, bool) {
+    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    let mut n_chars = 0usize;
+    let mut pending_space = false;
+    for c in text.chars() {
+        let invisible = c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}');
+        if invisible {
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        let needed = if pending_space { 2 } else { 1 };
+        if n_chars + needed > max_chars {
+            return (out, true);
+        }
+        if pending_space {
+            out.push(' ');
+            n_chars += 1;
+            pending_space = false;
+        }
+        out.push(c);
+        n_chars += 1;
+    }
+    (out, false)
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// The bigram-field query for one CJK run or word, or `None` for an empty run.
+fn run_query(field: Field, kind: SegmentKind, chars: &[char]) -> Option<Box<dyn Query>> {
+    match (kind, chars) {
+        (_, []) => None,
+        (SegmentKind::Word, _) | (SegmentKind::Cjk, [_]) | (SegmentKind::Cjk, [_, _]) => {
+            Some(term_query(field, &chars.iter().collect::<String>()))
+        }
+        (SegmentKind::Cjk, _) => {
+            // A covering set of bigrams is enough for an exact substring match, because the
+            // phrase pins each bigram's position: 行政处罚 needs 行政@0 处罚@2, not also 政处@1.
+            // Half the posting lists to intersect, which is most of a common term's cost.
+            let last_start = chars.len() - 2;
+            let mut starts: Vec<usize> = (0..=last_start).step_by(2).collect();
+            if starts.last() != Some(&last_start) {
+                starts.push(last_start);
+            }
+            let terms: Vec<(usize, Term)> = starts
+                .into_iter()
+                .filter_map(|start| chars.get(start..start + 2).map(|pair| (start, pair)))
+                .map(|(start, pair)| {
+                    (
+                        start,
+                        Term::from_field_text(field, &pair.iter().collect::<String>()),
+                    )
+                })
+                .collect();
+            // This cannot panic: three or more characters give two or more covering bigrams,
+            // which is what `PhraseQuery::new_with_offset` asserts.
+            Some(Box::new(PhraseQuery::new_with_offset(terms)))
+        }
+    }
+}
+
+/// Queries of one kind (required or boosting).
+type Clauses = Vec<Box<dyn Query>>;
+
+/// Required clauses for the query text on `field` (one per segment, long runs cut by jieba).
+fn required_clauses(field: Field, text: &str) -> (Clauses, Clauses) {
+    let mut required = Vec::new();
+    let mut boosts = Vec::new();
+    for segment in segments(text) {
+        if segment.kind == SegmentKind::Cjk && segment.chars.len() > LONG_RUN_CHARS {
+            // One-character words of a sentence are mostly function words (被, 的, 了) that the
+            // document may not contain, so only words of two or more characters are required.
+            let n_before = required.len();
+            for word in jieba_cut(&segment.text()) {
+                let chars: Vec<char> = word
+                    .chars()
+                    .filter(|c| crate::tokenize::is_cjk(*c))
+                    .collect();
+                if chars.len() >= 2 {
+                    required.extend(run_query(field, SegmentKind::Cjk, &chars));
+                }
+            }
+            let verbatim = run_query(field, SegmentKind::Cjk, &segment.chars);
+            match verbatim {
+                Some(verbatim) if required.len() == n_before => required.push(verbatim),
+                Some(verbatim) => {
+                    boosts.push(Box::new(BoostQuery::new(verbatim, 2.0)) as Box<dyn Query>)
+                }
+                None => {}
+            }
+        } else {
+            required.extend(run_query(field, segment.kind, &segment.chars));
+        }
+    }
+    (required, boosts)
+}
+
+/// The whole query as one phrase over primary gram tokens (keeps the relative positions, so
+/// separators may differ between query and document).
+fn whole_phrase(field: Field, text: &str) -> Option<Box<dyn Query>> {
+    let primary: Vec<(usize, Term)> = gram_tokens(text)
+        .into_iter()
+        .filter(|token| token.primary)
+        .map(|token| (token.position, Term::from_field_text(field, &token.text)))
+        .collect();
+    if primary.len() < 2 {
+        return None;
+    }
+    Some(Box::new(PhraseQuery::new_with_offset(primary)))
+}
+
+/// Build the tantivy query for a sanitised request. Returns the query and whether it has text
+/// (a text-less query is sorted by date whatever the requested order).
+pub(crate) fn build_query(
+    fields: &Fields,
+    text: &str,
+    party: &str,
+    request: &SearchRequest,
+) -> (Box<dyn Query>, bool) {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let (required, boosts) = required_clauses(fields.grams, text);
+    let has_text = !required.is_empty();
+    for clause in required {
+        clauses.push((Occur::Must, clause));
+    }
+    if has_text {
+        for clause in boosts {
+            clauses.push((Occur::Should, clause));
+        }
+        let words = jieba_words(text);
+        let weighted = [
+            (fields.title, 3.0),
+            (fields.party_name, 2.0),
+            (fields.summary, 1.0),
+            (fields.body_name, 1.0),
+        ];
+        for (field, weight) in weighted {
+            for word in &words {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_query(field, word), weight)),
+                ));
+            }
+        }
+        // With one segment the whole-query phrase is the required clause again: skip it.
+        let whole = if segments(text).len() > 1 {
+            whole_phrase(fields.grams, text)
+        } else {
+            None
+        };
+        if let Some(phrase) = whole {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, 4.0))));
+        }
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(term_query(fields.doc_number, text), 8.0)),
+        ));
+    }
+
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    if let Some(body_id) = &request.body_id {
+        filters.push(term_query(fields.body_id, body_id));
+    }
+    if let Some(kind) = &request.kind {
+        filters.push(term_query(fields.kind, kind));
+    }
+    if request.decided_from.is_some() || request.decided_to.is_some() {
+        let bound = |date: Option<Date>| match date {
+            Some(date) => Bound::Included(Term::from_field_date_for_search(
+                fields.decided_on,
+                date_to_tantivy(date),
+            )),
+            None => Bound::Unbounded,
+        };
+        match (request.decided_from, request.decided_to) {
+            (Some(from), Some(to)) if from > to => filters.push(Box::new(EmptyQuery)),
+            _ => filters.push(Box::new(RangeQuery::new(
+                bound(request.decided_from),
+                bound(request.decided_to),
+            ))),
+        }
+    }
+    if !party.is_empty() {
+        let (party_required, _) = required_clauses(fields.party_grams, party);
+        if party_required.is_empty() {
+            // Only punctuation: nothing can match a party name made of no characters.
+            filters.push(Box::new(EmptyQuery));
+        }
+        filters.extend(party_required);
+    }
+    for filter in filters {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+
+    if clauses.is_empty() {
+        return (Box::new(AllQuery), false);
+    }
+    if !has_text && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
+        return (Box::new(AllQuery), false);
+    }
+    (Box::new(BooleanQuery::new(clauses)), has_text)
+}
+
+/// Terms to highlight: the gram tokens of the query, as the snippet tokenizer will produce them.
+fn highlight_terms(text: &str) -> BTreeMap<String, f32> {
+    let mut terms = BTreeMap::new();
+    for segment in segments(text) {
+        match (segment.kind, segment.chars.as_slice()) {
+            (SegmentKind::Cjk, [single]) => {
+                terms.insert(single.to_string(), 1.0);
+            }
+            (SegmentKind::Cjk, chars) => {
+                for pair in chars.windows(2) {
+                    terms.insert(pair.iter().collect(), 1.0);
+                }
+            }
+            (SegmentKind::Word, chars) => {
+                terms.insert(chars.iter().collect(), 1.0);
+            }
+        }
+    }
+    terms
+}
+
+fn highlight(generator: Option<&SnippetGenerator>, text: &str, max_chars: usize) -> Highlight {
+    let snippet = generator.map(|generator| generator.snippet(text));
+    match snippet {
+        Some(snippet) if !snippet.is_empty() => Highlight {
+            text: snippet.fragment().to_owned(),
+            ranges: tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted()),
+        },
+        _ => Highlight {
+            text: text.chars().take(max_chars).collect(),
+            ranges: Vec::new(),
+        },
+    }
+}
+
+/// The whole of `text` with every gram token that is a query term marked (titles are short, so
+/// they are shown whole rather than as a fragment).
+fn mark_all(text: &str, terms: &BTreeMap<String, f32>) -> Highlight {
+    let ranges: Vec<Range<usize>> = gram_tokens(text)
+        .into_iter()
+        .filter(|token| terms.contains_key(&token.text))
+        .map(|token| token.span)
+        .collect();
+    Highlight {
+        text: text.to_owned(),
+        ranges: tantivy::snippet::collapse_overlapped_ranges(&ranges),
+    }
+}
+
+impl SearchIndex {
+    /// Run `request` against the last committed state of the index.
+    ///
+    /// Never fails on any request content; errors come only from the index itself (I/O).
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let (text, truncated) = sanitize(&request.text, MAX_QUERY_CHARS);
+        let (party, _) = sanitize(
+            request.party.as_deref().unwrap_or_default(),
+            MAX_PARTY_CHARS,
+        );
+        let offset = request.offset.min(MAX_OFFSET);
+        let limit = match request.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let (query, has_text) = build_query(&self.fields, &text, &party, request);
+        let searcher = self.reader().searcher();
+        let sort = if has_text {
+            request.sort
+        } else {
+            match request.sort {
+                SortOrder::Relevance => SortOrder::NewestPublished,
+                other => other,
+            }
+        };
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        let (total, addresses): (usize, Vec<(Option<f32>, DocAddress)>) = match sort {
+            SortOrder::Relevance => {
+                let (total, docs) = searcher.search(&*query, &(Count, top.order_by_score()))?;
+                (
+                    total,
+                    docs.into_iter()
+                        .map(|(score, address)| (Some(score), address))
+                        .collect(),
+                )
+            }
+            SortOrder::NewestPublished | SortOrder::NewestDecided => {
+                let field = if sort == SortOrder::NewestPublished {
+                    PUBLISHED_AT_FIELD
+                } else {
+                    DECIDED_ON_FIELD
+                };
+                let collector = top.order_by_fast_field::<tantivy::DateTime>(field, Order::Desc);
+                let (total, docs) = searcher.search(&*query, &(Count, collector))?;
+                (
+                    total,
+                    docs.into_iter()
+                        .map(|(_, address)| (None, address))
+                        .collect(),
+                )
+            }
+        };
+        let hits = self.hits(&searcher, &text, addresses)?;
+        Ok(SearchResults {
+            total,
+            hits,
+            query: text,
+            truncated,
+            offset,
+            limit,
+        })
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        addresses: Vec<(Option<f32>, DocAddress)>,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        let terms = highlight_terms(text);
+        let generator = if terms.is_empty() {
+            None
+        } else {
+            let analyzer =
+                self.index()
+                    .tokenizers()
+                    .get(BIGRAM_TOKENIZER)
+                    .ok_or(SearchError::Engine(tantivy::TantivyError::SchemaError(
+                        "bigram tokenizer not registered".to_owned(),
+                    )))?;
+            Some(SnippetGenerator::new(
+                terms.clone(),
+                analyzer,
+                self.fields.grams,
+                SNIPPET_CHARS,
+            ))
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let item = self.item_from_document(&document)?;
+            let title = mark_all(&item.title, &terms);
+            let snippet = highlight(generator.as_ref(), &item.summary, SNIPPET_CHARS);
+            hits.push(SearchHit {
+                item,
+                score,
+                title,
+                snippet,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_sanitize(input: &str, max: usize, expect: (&str, bool)) {
+        let (text, cut) = sanitize(input, max);
+        assert_eq!((text.as_str(), cut), expect, "sanitize({input:?}, {max})");
+    }
+
+    #[test]
+    fn sanitize_strips_controls_and_collapses_spaces() {
+        check_sanitize("  行政\u{0}处罚\t\n 法  ", 100, ("行政处罚 法", false));
+        check_sanitize("a\u{200B}b\u{FEFF}c", 100, ("abc", false));
+    }
+
+    #[test]
+    fn sanitize_caps_length_in_characters() {
+        check_sanitize("行政处罚法", 3, ("行政处", true));
+        check_sanitize("ab cd", 3, ("ab", true));
+    }
+
+    #[test]
+    fn highlight_html_escapes_everything() {
+        let highlight = Highlight {
+            text: "<b>罚</b>".to_owned(),
+            ranges: std::iter::once(3..6).collect(),
+        };
+        assert_eq!(highlight.to_html(), "&lt;b&gt;<mark>罚</mark>&lt;/b&gt;");
+    }
+}

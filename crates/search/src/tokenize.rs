@@ -1,0 +1,380 @@
+//! Tokenizers: character bigrams for recall, jieba words for ranking.
+//!
+//! # Why two tokenizers
+//!
+//! jieba's search mode splits 行政处罚法 into 行政 / 处罚 / 行政处罚法 — never 行政处罚 — so a
+//! query for 行政处罚 (the term every user types) finds nothing in a jieba-only index
+//! (DESIGN.md "Stack"). Statute names, body names (市场监督管理局) and party names are exactly the
+//! compound terms where segmentation is least predictable. So every searchable text is also
+//! indexed as overlapping character bigrams, and each CJK run of the query becomes a phrase of
+//! bigrams: 行政处罚 → 行政 政处 处罚 at consecutive positions, which matches inside 行政处罚法
+//! whatever jieba did. The jieba fields only add score (a whole-word match ranks higher).
+//!
+//! # The segment grammar (shared by index and query side)
+//!
+//! Text is first normalised per character (full-width ASCII U+FF01–U+FF5E → ASCII, ideographic
+//! space → space, letters lower-cased), then cut into [`Segment`]s:
+//! - a **CJK run** (Han ideographs, including extension blocks and 〇) occupies one position per
+//!   character; it emits a unigram at every position and a bigram starting at every position but
+//!   the last — unigrams serve one-character queries (罚, 张), bigrams serve everything longer;
+//! - a **word** (a run of other alphanumerics: ASCII letters, digits, Latin letters) occupies one
+//!   position and emits itself — doc-number digits 2024 and 12, credit codes
+//!   91370403MA3C1234XY;
+//! - anything else (punctuation 〔〕《》，。, whitespace, symbols) separates segments and
+//!   occupies no position.
+//!
+//! Because positions depend only on the segments, not on the separators between them, the query
+//! 薛市监罚 2024 12号 lines up token for token with the indexed 薛市监罚〔2024〕12号, which is
+//! what lets the whole-query phrase boost find an exact doc number.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Name under which the bigram tokenizer is registered on the index.
+pub(crate) const BIGRAM_TOKENIZER: &str = "liuhen_bigram";
+/// Name under which the jieba word tokenizer is registered on the index.
+pub(crate) const JIEBA_TOKENIZER: &str = "liuhen_jieba";
+
+/// What a [`Segment`] is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SegmentKind {
+    /// A run of Han ideographs.
+    Cjk,
+    /// A run of other alphanumerics (ASCII letters and digits above all).
+    Word,
+}
+
+/// One maximal run of same-kind characters in normalised text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Segment {
+    /// Run kind.
+    pub(crate) kind: SegmentKind,
+    /// Normalised characters of the run (full-width folded, lower-cased).
+    pub(crate) chars: Vec<char>,
+    /// Byte range of each character in the original text; same length as `chars`.
+    pub(crate) spans: Vec<std::ops::Range<usize>>,
+}
+
+impl Segment {
+    /// The normalised text of the run.
+    pub(crate) fn text(&self) -> String {
+        self.chars.iter().collect()
+    }
+}
+
+/// Whether `c` is a Han ideograph (CJK Unified Ideographs and extensions, compatibility
+/// ideographs, and 〇 which appears in dates written as 二〇二四年).
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3007
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x2FA1F
+        | 0x30000..=0x3134F)
+}
+
+/// Normalise one character: full-width ASCII to ASCII, ideographic space to space, then
+/// lower-case when the lower-case form is a single character (keeps byte spans simple).
+pub(crate) fn normalize_char(c: char) -> char {
+    let folded = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    };
+    let mut lower = folded.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(single), None) => single,
+        _ => folded,
+    }
+}
+
+/// Cut `text` into segments (see the module documentation for the grammar).
+pub(crate) fn segments(text: &str) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut current: Option<Segment> = None;
+    for (byte_idx, original) in text.char_indices() {
+        let c = normalize_char(original);
+        let kind = if is_cjk(c) {
+            Some(SegmentKind::Cjk)
+        } else if c.is_alphanumeric() {
+            Some(SegmentKind::Word)
+        } else {
+            None
+        };
+        let span = byte_idx..byte_idx + original.len_utf8();
+        match (kind, current.as_mut()) {
+            (Some(kind), Some(segment)) if segment.kind == kind => {
+                segment.chars.push(c);
+                segment.spans.push(span);
+            }
+            (Some(kind), _) => {
+                if let Some(done) = current.take() {
+                    out.push(done);
+                }
+                current = Some(Segment {
+                    kind,
+                    chars: vec![c],
+                    spans: vec![span],
+                });
+            }
+            (None, _) => {
+                if let Some(done) = current.take() {
+                    out.push(done);
+                }
+            }
+        }
+    }
+    if let Some(done) = current.take() {
+        out.push(done);
+    }
+    out
+}
+
+/// A token the bigram tokenizer emits, before it becomes a tantivy [`Token`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct GramToken {
+    /// Token text (one or two characters of a CJK run, or a whole word).
+    pub(crate) text: String,
+    /// Position, counted in segment characters (see the module documentation).
+    pub(crate) position: usize,
+    /// Byte range in the original text.
+    pub(crate) span: std::ops::Range<usize>,
+    /// Whether this is the token a phrase query uses at this position (the bigram where there is
+    /// one, else the unigram or the word).
+    pub(crate) primary: bool,
+}
+
+/// Tokenise `text` into unigrams, bigrams and words with positions, in position order.
+pub(crate) fn gram_tokens(text: &str) -> Vec<GramToken> {
+    let mut out = Vec::new();
+    let mut position = 0usize;
+    for segment in segments(text) {
+        match segment.kind {
+            SegmentKind::Word => {
+                let (Some(first), Some(last)) = (segment.spans.first(), segment.spans.last())
+                else {
+                    continue;
+                };
+                out.push(GramToken {
+                    text: segment.text(),
+                    position,
+                    span: first.start..last.end,
+                    primary: true,
+                });
+                position += 1;
+            }
+            SegmentKind::Cjk => {
+                let n_chars = segment.chars.len();
+                let pairs = segment.chars.iter().zip(segment.spans.iter()).enumerate();
+                for (char_idx, (c, span)) in pairs {
+                    let next = segment
+                        .chars
+                        .get(char_idx + 1)
+                        .zip(segment.spans.get(char_idx + 1));
+                    out.push(GramToken {
+                        text: c.to_string(),
+                        position: position + char_idx,
+                        span: span.clone(),
+                        primary: n_chars == 1,
+                    });
+                    if let Some((next_char, next_span)) = next {
+                        let mut bigram = String::with_capacity(8);
+                        bigram.push(*c);
+                        bigram.push(*next_char);
+                        out.push(GramToken {
+                            text: bigram,
+                            position: position + char_idx,
+                            span: span.start..next_span.end,
+                            primary: true,
+                        });
+                    }
+                }
+                position += n_chars;
+            }
+        }
+    }
+    out
+}
+
+/// A token stream over tokens computed up front.
+///
+/// Tokens are kept in reverse so `advance` can pop them without indexing.
+pub(crate) struct VecTokenStream {
+    reversed: Vec<Token>,
+    current: Token,
+}
+
+impl VecTokenStream {
+    fn new(mut tokens: Vec<Token>) -> Self {
+        tokens.reverse();
+        VecTokenStream {
+            reversed: tokens,
+            current: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        match self.reversed.pop() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+/// The character-bigram tokenizer (see the module documentation).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct BigramTokenizer;
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = gram_tokens(text)
+            .into_iter()
+            .map(|gram| Token {
+                offset_from: gram.span.start,
+                offset_to: gram.span.end,
+                position: gram.position,
+                text: gram.text,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// jieba search-mode words, lower-cased, without the punctuation and whitespace tokens jieba
+/// also returns. Used only for ranking: the fields it feeds are indexed without positions.
+#[derive(Clone)]
+pub(crate) struct JiebaWordTokenizer {
+    inner: tantivy_jieba::JiebaTokenizer,
+}
+
+impl Default for JiebaWordTokenizer {
+    fn default() -> Self {
+        JiebaWordTokenizer {
+            inner: tantivy_jieba::JiebaTokenizer::new(),
+        }
+    }
+}
+
+impl Tokenizer for JiebaWordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut stream = self.inner.token_stream(text);
+        let mut tokens = Vec::new();
+        let mut ordinal = 0usize;
+        while stream.advance() {
+            let token = stream.token();
+            if !token.text.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            tokens.push(Token {
+                offset_from: token.offset_from,
+                offset_to: token.offset_to,
+                position: ordinal,
+                text: token.text.chars().map(normalize_char).collect(),
+                position_length: 1,
+            });
+            ordinal += 1;
+        }
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// jieba words of `text` as the jieba field indexes them (for building term queries).
+pub(crate) fn jieba_words(text: &str) -> Vec<String> {
+    let mut tokenizer = JiebaWordTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut words = Vec::new();
+    while stream.advance() {
+        words.push(stream.token().text.clone());
+    }
+    words
+}
+
+/// jieba's default-mode (non-overlapping) cut of a long CJK run, used to split a long query run
+/// into words that must each appear.
+pub(crate) fn jieba_cut(text: &str) -> Vec<String> {
+    let mut tokenizer = tantivy_jieba::JiebaTokenizer::with_search_mode(false);
+    let mut stream = tokenizer.token_stream(text);
+    let mut words = Vec::new();
+    while stream.advance() {
+        words.push(stream.token().text.clone());
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expect: &[(&str, usize)]) {
+        let got: Vec<(String, usize)> = gram_tokens(text)
+            .into_iter()
+            .map(|t| (t.text, t.position))
+            .collect();
+        let want: Vec<(String, usize)> = expect.iter().map(|(t, p)| (t.to_string(), *p)).collect();
+        assert_eq!(got, want, "tokens of {text:?}");
+    }
+
+    #[test]
+    fn cjk_run_gives_unigrams_and_overlapping_bigrams() {
+        check(
+            "处罚法",
+            &[("处", 0), ("处罚", 0), ("罚", 1), ("罚法", 1), ("法", 2)],
+        );
+    }
+
+    #[test]
+    fn single_cjk_char_gives_one_unigram() {
+        check("罚", &[("罚", 0)]);
+    }
+
+    #[test]
+    fn doc_number_punctuation_separates_without_taking_positions() {
+        check(
+            "罚〔2024〕12号",
+            &[("罚", 0), ("2024", 1), ("12", 2), ("号", 3)],
+        );
+    }
+
+    #[test]
+    fn full_width_letters_and_digits_fold_to_lower_ascii() {
+        check("ＡＢＣ１２３", &[("abc123", 0)]);
+        check("Ab12", &[("ab12", 0)]);
+    }
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let text = "〔２０２４〕号";
+        for token in gram_tokens(text) {
+            let slice = text.get(token.span.clone());
+            assert!(slice.is_some(), "span {:?} of {token:?}", token.span);
+        }
+    }
+
+    #[test]
+    fn jieba_words_drop_punctuation() {
+        let words = jieba_words("依据《行政处罚法》，罚款。");
+        assert!(
+            words.iter().all(|w| w.chars().any(char::is_alphanumeric)),
+            "{words:?}"
+        );
+        assert!(words.iter().any(|w| w == "罚款"), "{words:?}");
+    }
+}
