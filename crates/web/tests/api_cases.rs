@@ -250,14 +250,15 @@ async fn a_missing_required_field_is_refused_with_422_and_rule_ids() {
 }
 
 #[tokio::test]
-async fn seizure_decision_without_legal_review_is_refused_citing_l2_a() {
+async fn seizure_decision_in_a_case_marked_for_review_is_refused_citing_l2_a() {
     let api = api().await;
-    // Walk a penalty case (review required, L4-a) to where a seizure decision is possible,
-    // through the core, then try the decision over HTTP.
-    let mut walker = Walker::new(&api.district, "penalty_ordinary");
+    // Walk a seizure case to where the seizure decision is possible, have the reviewer mark it
+    // as requiring legal review (L4-e), then try the decision over HTTP.
+    let mut walker = Walker::new(&api.district, "coercion_seizure");
     walker.open("r8_initiation").await.unwrap();
     walker.ensure("r8_unit_opinion").await.unwrap();
     walker.ensure("r8_head_opinion").await.unwrap();
+    walker.ensure("l4_review_mark").await.unwrap();
     walker.ensure("head_approval").await.unwrap();
     let input = walker.input("seizure_decision").await;
     let case_id = walker.case_id.clone().unwrap();
