@@ -49,6 +49,9 @@ enum Command {
     /// Case files (案卷): export a verifiable package, list cases.
     #[command(subcommand)]
     Case(cmd::case::CaseCommand),
+    /// Reports: `report annual --year Y [--body B]`, the D9 annual figures with SVG charts.
+    #[command(subcommand)]
+    Report(cmd::report::ReportCommand),
     /// Verify a case-file package offline and report the four properties (档案 四性).
     Verify(cmd::verify::VerifyArgs),
 }
@@ -78,5 +81,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evidence(command) => cmd::evidence::run(command),
         Command::Case(command) => cmd::case::run(command),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Report(command) => cmd::report::run(command),
     }
 }

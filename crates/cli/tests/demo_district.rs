@@ -1,15 +1,33 @@
 //! `liuhen demo --no-serve` on a fresh folder: the district is complete (≥ 40 cases over every
 //! procedure and stage), the log verifies, a second run adds nothing, and `liuhen rebuild`
-//! reproduces the live projections exactly (issue 5 items 6 and 8).
+//! reproduces the live projections exactly (issue 5 items 6 and 8). The demo also has a case
+//! in every legal-review state with each body's catalogue (issue 7 "Done when"), and real,
+//! masked disclosures of its cases — on time, late, pending, restricted, corrected on the
+//! body's own initiative and on request, withdrawn — with correction status lookups (issue 8
+//! "Done when").
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 
 use liuhen_core::case::CaseView;
-use liuhen_core::ports::{DeadlineQuery, Projection, ProjectionKind, ProjectionQuery, Store};
+use liuhen_core::disclosure::{ItemKind, ItemState, ItemView};
+use liuhen_core::error::CoreError;
+use liuhen_core::ids::{BodyId, StreamId, UserId};
+use liuhen_core::ports::{
+    AuditQuery, DeadlineQuery, Projection, ProjectionKind, ProjectionQuery, Store, SystemClock,
+};
+use liuhen_core::record::Record;
 use liuhen_core::registry::{BodyView, OfficerView};
+use liuhen_core::review::state::OpinionOutcome;
+use liuhen_core::review::{ReviewStatus, ReviewView};
+use liuhen_core::service::disclosure::{PublicFilter, SupervisionIssue};
+use liuhen_core::service::{Ctx, Services};
+use liuhen_ledger::hash::HashProfile;
+use liuhen_redact::{KnownEntities, Role as EntityRole, leak_check};
 use liuhen_store::sql_store::SqlStore;
+use serde_json::Value;
 
 fn liuhen(args: &[&str]) -> std::process::Output {
     let output = Command::new(env!("CARGO_BIN_EXE_liuhen"))
@@ -45,6 +63,9 @@ async fn snapshot(dir: &Path) -> (Vec<Projection>, Vec<liuhen_core::ports::Deadl
         ProjectionKind::Officer,
         ProjectionKind::PowerItem,
         ProjectionKind::User,
+        ProjectionKind::Disclosure,
+        ProjectionKind::DisclosureRequest,
+        ProjectionKind::DisclosureSettings,
     ] {
         all.extend(rows(&store, kind).await);
     }
@@ -155,6 +176,17 @@ async fn demo_builds_a_complete_district_idempotently_and_rebuild_reproduces_it(
         .unwrap()
         .1;
     assert!(phc.starts_with("$argon2id$"), "{phc}");
+
+    // Issues 7 and 8, through the services the web crate calls.
+    let store = Arc::new(store);
+    let services = services_over(&store);
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(liuhen_core::CHINA_OFFSET)
+        .date();
+    every_review_state_is_present_with_catalogues(&services, &cases, today).await;
+    decisions_are_published_on_time_late_and_pending(&services, today).await;
+    corrections_withdrawal_and_restriction_are_visible(&services).await;
+    published_json_holds_no_unmasked_personal_data(&services, &store, &cases).await;
     store.close().await;
 
     // Second run: recognised, nothing added.
@@ -182,4 +214,427 @@ async fn demo_builds_a_complete_district_idempotently_and_rebuild_reproduces_it(
         );
     }
     assert_eq!(deadlines_before, deadlines_after);
+}
+
+/// The services over the demo's store, as `liuhen serve` builds them (SM3, built-in rules).
+fn services_over(store: &Arc<SqlStore>) -> Services {
+    let (rules, _) = liuhen_core::rules::RuleBook::builtin(&[]).unwrap();
+    let calendar = liuhen_calendar::Calendar::embedded().unwrap();
+    let dyn_store: Arc<dyn Store> = store.clone();
+    Services::new(
+        dyn_store,
+        Arc::new(SystemClock),
+        Arc::new(rules),
+        Arc::new(calendar),
+        HashProfile::Sm3,
+    )
+}
+
+async fn ctx(services: &Services, user: &str) -> Ctx {
+    services
+        .context_for(&UserId::new(user).unwrap(), None)
+        .await
+        .unwrap()
+}
+
+const BODY_PREFIXES: [(&str, &str); 4] = [
+    ("xc-scjgj", "scjg"),
+    ("xc-zhzf", "zhzf"),
+    ("xc-sthj", "sthj"),
+    ("xc-yjglj", "yjgl"),
+];
+
+/// Issue 7 "Done when": a case in each review state (L2-a, L4-d, L4-e, L8, L9, L10), each
+/// body's catalogue (L5-b) and time limits (L5-a), the review queues (L8-c), and the refused
+/// decision attempts audited with L2-a.
+async fn every_review_state_is_present_with_catalogues(
+    services: &Services,
+    cases: &[CaseView],
+    today: time::Date,
+) {
+    let supervisor = ctx(services, "supervisor").await;
+    let mut reviews: Vec<ReviewView> = Vec::new();
+    for case in cases {
+        reviews.push(services.review(&supervisor, &case.id).await.unwrap());
+    }
+    let count = |f: &dyn Fn(&ReviewView) -> bool| reviews.iter().filter(|r| f(r)).count();
+    let first_outcome = |r: &ReviewView, n: usize| {
+        r.rounds
+            .get(n)
+            .and_then(|round| round.opinion.as_ref())
+            .map(|o| o.outcome)
+    };
+    let states = [
+        ("待审核", count(&|r| r.status == ReviewStatus::Pending)),
+        (
+            "待补充",
+            count(&|r| r.status == ReviewStatus::AwaitingSupplement),
+        ),
+        (
+            "一次通过",
+            count(&|r| {
+                r.status == ReviewStatus::Passed
+                    && r.rounds.len() == 1
+                    && first_outcome(r, 0) == Some(OpinionOutcome::Approved)
+            }),
+        ),
+        (
+            "存在问题后再次报送通过",
+            count(&|r| {
+                r.status == ReviewStatus::Passed
+                    && r.rounds.len() >= 2
+                    && first_outcome(r, 0) == Some(OpinionOutcome::Problems)
+                    && !r.rounds[1].responses.is_empty()
+            }),
+        ),
+        (
+            "补充材料后通过",
+            count(&|r| {
+                r.status == ReviewStatus::Passed
+                    && r.rounds.iter().any(|round| {
+                        !round.supplements.is_empty()
+                            && round.supplements.iter().all(|s| s.reply.is_some())
+                            && !round.meetings.is_empty()
+                    })
+            }),
+        ),
+        (
+            "负责人决定作出",
+            count(&|r| {
+                r.status == ReviewStatus::HeadDecided
+                    && r.current().is_some_and(|round| {
+                        round.escalation.is_some()
+                            && round.head_decision.as_ref().is_some_and(|d| d.for_unit)
+                    })
+            }),
+        ),
+        (
+            "负责人采纳审核意见",
+            count(&|r| {
+                r.status == ReviewStatus::Returned
+                    && r.current().is_some_and(|round| {
+                        round.head_decision.as_ref().is_some_and(|d| !d.for_unit)
+                    })
+            }),
+        ),
+        (
+            "认定无需审核（L4-d）",
+            count(&|r| {
+                r.rounds.is_empty()
+                    && r.determination.as_ref().is_some_and(|d| {
+                        !d.any_yes
+                            && d.confirmed_by.is_some()
+                            && d.catalogue_version.is_some_and(|v| v > 0)
+                    })
+            }),
+        ),
+        (
+            "人工标记（L4-e）后通过",
+            count(&|r| !r.manual_marks.is_empty() && r.status == ReviewStatus::Passed),
+        ),
+    ];
+    for (label, n) in states {
+        assert!(n >= 1, "no case in review state {label}: {states:?}");
+    }
+    // The decision refused before the review passed is audited with the rule (L2-a).
+    let refused = services
+        .store()
+        .read_audit(&AuditQuery {
+            object_prefix: Some("case/".into()),
+            user: None,
+            limit: 1000,
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "refused" && e.outcome.contains("L2-a"))
+        .count();
+    assert!(
+        refused >= 5,
+        "{refused} refused decisions audited with L2-a"
+    );
+    for (body, prefix) in BODY_PREFIXES {
+        let body = BodyId::new(body).unwrap();
+        let catalogue = services
+            .review_catalogue(&supervisor, &body, None)
+            .await
+            .unwrap();
+        assert!(
+            catalogue.version > 0 && !catalogue.entries.is_empty(),
+            "{body}: empty catalogue"
+        );
+        assert_eq!(catalogue.time_limits.get("penalty"), Some(&5), "{body}");
+        let stats = services
+            .review_statistics(&supervisor, Some(body.clone()))
+            .await
+            .unwrap();
+        assert!(stats[0].has_review_office && stats[0].catalogue_version > 0);
+        // The reviewer's queue lists what waits for the office (L8-c).
+        let reviewer = ctx(services, &format!("{prefix}-reviewer")).await;
+        for pending in services.pending_reviews(&reviewer, today).await.unwrap() {
+            assert!(matches!(
+                pending.status,
+                ReviewStatus::Pending | ReviewStatus::AwaitingSupplement
+            ));
+            assert!(!pending.excluded, "the reviewer handled no demo case");
+        }
+    }
+    let reviewer = ctx(services, "scjg-reviewer").await;
+    let queue = services.pending_reviews(&reviewer, today).await.unwrap();
+    assert!(
+        queue.iter().any(|p| p.status == ReviewStatus::Pending)
+            && queue
+                .iter()
+                .any(|p| p.status == ReviewStatus::AwaitingSupplement),
+        "{queue:?}"
+    );
+}
+
+fn met_on_time(item: &ItemView) -> Option<bool> {
+    let o = item.obligations.iter().find(|o| o.key == "d12")?;
+    Some(o.met_on? <= o.due)
+}
+
+/// Issue 8: decisions of penalty and licensing cases are published within their D12 period
+/// (most), some late (supervision history), some pending (due soon / overdue); the D4 items and
+/// the D9 annual item exist.
+async fn decisions_are_published_on_time_late_and_pending(services: &Services, today: time::Date) {
+    let supervisor = ctx(services, "supervisor").await;
+    let items = services
+        .disclosure_items(&supervisor, None, None)
+        .await
+        .unwrap();
+    let decisions = |action: &str| {
+        items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Decision)
+            .filter(|i| i.source.as_ref().is_some_and(|s| s.action == action))
+            .collect::<Vec<_>>()
+    };
+    for action in ["penalty", "licensing"] {
+        let on_time = decisions(action)
+            .into_iter()
+            .filter(|i| i.is_public() && met_on_time(i) == Some(true))
+            .count();
+        assert!(
+            on_time >= 2,
+            "{on_time} {action} decisions published on time"
+        );
+    }
+    let published: Vec<&ItemView> = items.iter().filter(|i| i.is_public()).collect();
+    let on_time = published
+        .iter()
+        .filter(|i| met_on_time(i) == Some(true))
+        .count();
+    let late = published
+        .iter()
+        .filter(|i| met_on_time(i) == Some(false))
+        .count();
+    assert!(
+        late >= 1 && on_time > 5 * late,
+        "{on_time} on time, {late} late"
+    );
+    let pending: Vec<&ItemView> = items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.state,
+                ItemState::Drafted | ItemState::Collected | ItemState::Submitted
+            )
+        })
+        .collect();
+    assert!(!pending.is_empty(), "no pending item");
+    let dashboard = services
+        .disclosure_supervision(&supervisor, today)
+        .await
+        .unwrap();
+    let has = |f: &dyn Fn(&SupervisionIssue) -> bool| dashboard.iter().any(|e| f(&e.issue));
+    assert!(
+        has(&|i| matches!(i, SupervisionIssue::Late { .. })),
+        "no late publication"
+    );
+    assert!(
+        has(&|i| matches!(i, SupervisionIssue::Overdue { .. })),
+        "no overdue item"
+    );
+    assert!(
+        has(&|i| matches!(i, SupervisionIssue::DueSoon { .. })),
+        "no item due soon"
+    );
+    assert!(dashboard.iter().all(|e| !e.history.is_empty()));
+    // D4 from the registries, D9 for the previous year.
+    for kind in [
+        ItemKind::BodyProfile,
+        ItemKind::Officers,
+        ItemKind::PowerItem,
+        ItemKind::Entrustment,
+        ItemKind::InspectionResult,
+        ItemKind::Performance,
+    ] {
+        let public = services
+            .published_items(&PublicFilter {
+                kind: Some(kind),
+                limit: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(!public.is_empty(), "no published {kind:?} item");
+    }
+    let annual = items
+        .iter()
+        .filter(|i| i.kind == ItemKind::AnnualData)
+        .count();
+    assert_eq!(
+        annual, 4,
+        "the previous year's annual item of each body (D9)"
+    );
+}
+
+/// D13-a, D13-b/c, D14-a and D10: the public sees the notes; correction requests can be looked
+/// up by tracking number; a restriction is approved by the head.
+async fn corrections_withdrawal_and_restriction_are_visible(services: &Services) {
+    let public = services
+        .published_items(&PublicFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let corrected: Vec<_> = public
+        .iter()
+        .filter(|i| i.notes.iter().any(|n| n.label == "已更正"))
+        .collect();
+    assert!(
+        corrected.len() >= 2,
+        "a correction by the body and one on request"
+    );
+    for item in &corrected {
+        assert!(item.version >= 2 && item.content.is_some());
+        let detail = services.published_item(&item.id).await.unwrap();
+        assert_eq!(detail.versions.len() as u32, item.version);
+    }
+    let withdrawn: Vec<_> = public
+        .iter()
+        .filter(|i| i.notes.iter().any(|n| n.label == "已撤下"))
+        .collect();
+    assert_eq!(withdrawn.len(), 1, "one withdrawal (D14-a)");
+    assert!(
+        withdrawn[0].content.is_none(),
+        "the notice replaces the content"
+    );
+    assert!(withdrawn[0].notes.iter().any(|n| n.text.contains("撤销")));
+
+    let supervisor = ctx(services, "supervisor").await;
+    let mut statuses = Vec::new();
+    for (body, _) in BODY_PREFIXES {
+        let body = BodyId::new(body).unwrap();
+        for request in services
+            .correction_requests(&supervisor, &body)
+            .await
+            .unwrap()
+        {
+            let status = services.correction_status(&request.tracking).await.unwrap();
+            assert_eq!(status.item, request.item);
+            statuses.push((status.status, status.outcome));
+        }
+    }
+    assert!(
+        statuses.contains(&("已答复".to_owned(), Some("更正".to_owned())))
+            && statuses.iter().any(|(s, o)| s == "处理中" && o.is_none()),
+        "{statuses:?}"
+    );
+    assert!(matches!(
+        services.correction_status("CRAAAAAAAAAAAAAAAAAAAA").await,
+        Err(CoreError::NotFound(_))
+    ));
+    let restricted = services
+        .disclosure_items(&supervisor, None, Some(ItemState::Restricted))
+        .await
+        .unwrap();
+    assert!(
+        restricted
+            .iter()
+            .any(|i| i.restriction.as_ref().is_some_and(|r| r
+                .approved_by
+                .as_ref()
+                .is_some_and(|u| u.as_str().ends_with("-head")))),
+        "a D10 restriction approved by the agency head"
+    );
+}
+
+/// The natural persons of the demo's cases (parties and legal representatives) with their
+/// identity and phone numbers, read from the case records.
+async fn natural_persons(store: &SqlStore, cases: &[CaseView]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for case in cases {
+        for row in store.read_stream(&StreamId::case(&case.id)).await.unwrap() {
+            let record = Record::from_bytes(&row.canonical).unwrap();
+            let Some(Value::Object(party)) = record.data.get("party") else {
+                continue;
+            };
+            let text = |k: &str| party.get(k).and_then(Value::as_str).map(str::to_owned);
+            let mut entry = match (text("kind").as_deref(), text("name")) {
+                (Some("natural_person"), Some(name)) => (name, Vec::new()),
+                _ => match text("legal_representative") {
+                    Some(rep) => (rep, Vec::new()),
+                    None => continue,
+                },
+            };
+            if text("kind").as_deref() == Some("natural_person") {
+                entry.1.extend(text("id_number"));
+                entry.1.extend(text("phone"));
+            }
+            if !out.iter().any(|(n, _)| n == &entry.0) {
+                out.push(entry);
+            }
+        }
+    }
+    out
+}
+
+/// D10-c, D10-d, P9: no published JSON (portal and open-data versions, the public queries)
+/// names a natural person in full or shows an identity or mobile number.
+async fn published_json_holds_no_unmasked_personal_data(
+    services: &Services,
+    store: &SqlStore,
+    cases: &[CaseView],
+) {
+    let persons = natural_persons(store, cases).await;
+    assert!(persons.len() >= 6, "{persons:?}");
+    let mut known = KnownEntities::new();
+    for (name, _) in &persons {
+        known.add_person(name, EntityRole::Party).unwrap();
+    }
+    let supervisor = ctx(services, "supervisor").await;
+    let mut texts = Vec::new();
+    for item in services
+        .disclosure_items(&supervisor, None, None)
+        .await
+        .unwrap()
+    {
+        if item.is_public() {
+            texts.push((
+                item.id.clone(),
+                serde_json::to_string(&item.public).unwrap(),
+            ));
+            let detail = services.published_item(&item.id).await.unwrap();
+            texts.push((item.id.clone(), serde_json::to_string(&detail).unwrap()));
+        }
+    }
+    assert!(texts.len() > 100, "{} published texts", texts.len());
+    let mut masked_parties = 0;
+    for (id, text) in &texts {
+        assert!(leak_check(text, &known).is_ok(), "{id}: {text}");
+        for (name, numbers) in &persons {
+            assert!(!text.contains(name.as_str()), "{id} names {name}: {text}");
+            for number in numbers {
+                assert!(!text.contains(number.as_str()), "{id} shows {number}");
+            }
+        }
+        if text.contains("某") {
+            masked_parties += 1;
+        }
+    }
+    assert!(masked_parties > 0, "natural persons appear masked");
 }

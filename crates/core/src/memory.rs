@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use liuhen_ledger::hash::{Hash, HashProfile};
 use liuhen_ledger::store::{Log, MemoryTileStore};
+use serde_json::Value;
 
 use crate::ids::{LogIndex, StreamId, UserId};
 use crate::ports::{
@@ -141,6 +142,47 @@ impl Store for MemoryStore {
             }
             heads.insert(&record.stream, record.seq.0);
         }
+        // Merge projections before anything is written: a bad item refuses the whole batch.
+        let mut projections = Vec::with_capacity(batch.projections.len());
+        for mut projection in batch.projections {
+            let key = (projection.kind, projection.id.clone());
+            // Incremental form (ports `ProjectionItem`): keep the stored list and apply the
+            // batch's items by position. Rows are kept merged, as readers see them.
+            if let Some(field) = projection.kind.items_field()
+                && let Value::Object(map) = &mut projection.data
+                && map.get(field).is_some_and(Value::is_null)
+            {
+                let mut list = inner
+                    .projections
+                    .get(&key)
+                    .and_then(|row| row.data.get(field))
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for item in batch
+                    .items
+                    .iter()
+                    .filter(|item| item.kind == projection.kind && item.id == projection.id)
+                {
+                    let position = usize::try_from(item.key).unwrap_or(usize::MAX);
+                    match position.cmp(&list.len()) {
+                        std::cmp::Ordering::Less => list[position] = item.data.clone(),
+                        std::cmp::Ordering::Equal => list.push(item.data.clone()),
+                        std::cmp::Ordering::Greater => {
+                            return Err(StoreError::Corrupt(format!(
+                                "projection {}/{}: item {} leaves a gap after {} items",
+                                projection.kind.as_str(),
+                                projection.id,
+                                item.key,
+                                list.len()
+                            )));
+                        }
+                    }
+                }
+                map.insert(field.to_owned(), Value::Array(list));
+            }
+            projections.push((key, projection));
+        }
         let leaf_hashes: Vec<Hash> = batch
             .records
             .iter()
@@ -173,14 +215,13 @@ impl Store for MemoryStore {
                 canonical: record.canonical,
             });
         }
-        for projection in batch.projections {
-            inner
-                .projections
-                .insert((projection.kind, projection.id.clone()), projection);
+        for (key, projection) in projections {
+            inner.projections.insert(key, projection);
         }
         for (stream, rows) in batch.deadlines {
             inner.deadlines.insert(stream, rows);
         }
+        inner.audit.extend(batch.audit);
         Ok(receipts)
     }
 

@@ -130,6 +130,41 @@ impl ProjectionKind {
             ProjectionKind::DisclosureSettings => "disclosure_settings",
         }
     }
+
+    /// The list field of this kind's projection data that the store keeps element by element
+    /// ([`ProjectionItem`]), or None. A case's `records` (one summary per record) grows with the
+    /// case; storing it as one JSON value would make every append rewrite the whole list
+    /// (issue 5 bench: the cost of an append must not grow with the case).
+    pub fn items_field(self) -> Option<&'static str> {
+        match self {
+            ProjectionKind::Case => Some("records"),
+            _ => None,
+        }
+    }
+}
+
+/// One element of a projection's list field ([`ProjectionKind::items_field`]), at position
+/// `key` (0-based) of the list.
+///
+/// A projection of a kind with a list field is written in one of two forms:
+/// - *complete*: `data[field]` is an array; the store keeps its elements as the projection's
+///   items (replacing all earlier ones). `replace_all_projections` and naive callers use this.
+/// - *incremental*: `data[field]` is `null`; the store keeps the stored items and upserts the
+///   batch's [`AppendBatch::items`] of that projection by key. The caller must send every
+///   element that changed (or is new), so that the keys stay `0..n` without gaps.
+///
+/// Reads ([`Store::projection`], [`Store::list_projections`]) always return the list merged
+/// back into `data[field]`, in key order, so readers see exactly the complete form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectionItem {
+    /// The projection's kind.
+    pub kind: ProjectionKind,
+    /// The projection's id.
+    pub id: String,
+    /// Position in the list, from 0.
+    pub key: u64,
+    /// The element.
+    pub data: serde_json::Value,
 }
 
 /// A projection row: the folded state of one stream, as JSON, plus columns for filtering.
@@ -205,6 +240,12 @@ pub struct AppendBatch {
     pub projections: Vec<Projection>,
     /// For each listed stream, the complete new set of its deadline rows (replaces the old set).
     pub deadlines: Vec<(StreamId, Vec<DeadlineRow>)>,
+    /// List elements of incremental projections in this batch ([`ProjectionItem`]).
+    pub items: Vec<ProjectionItem>,
+    /// Audit entries of the command (R4-b), written in the same transaction as its records:
+    /// a record is never durable without the entry saying who created it, and the entry costs
+    /// no durable commit of its own.
+    pub audit: Vec<AuditEntry>,
 }
 
 /// The log's current size and root.
@@ -302,7 +343,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Digest32>, StoreError>;
     /// RFC 9162 consistency proof between sizes `old` and `new`.
     async fn prove_consistency(&self, old: u64, new: u64) -> Result<Vec<Digest32>, StoreError>;
-    /// Appends an audit entry (R4-b). The audit log is append-only.
+    /// Appends an audit entry (R4-b), durable when it returns. The audit log is append-only.
+    /// Entries of a command that appends records go in [`AppendBatch::audit`] instead.
     async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     /// Reads audit entries, newest first.
     async fn read_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;

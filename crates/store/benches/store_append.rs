@@ -41,7 +41,7 @@ fn batch(stream: &str, seq: u64) -> AppendBatch {
             last_seq: StreamSeq(seq),
             data: serde_json::json!({ "seq": seq, "title": "某某公司无照经营案" }),
         }],
-        deadlines: Vec::new(),
+        ..AppendBatch::default()
     }
 }
 

@@ -408,7 +408,17 @@ impl Store for SqlStore {
     }
 
     async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
-        write_op!(self, audit(&entry))
+        // Through the group-commit writer: a standalone entry (a read, a refusal, a request
+        // audited by the web layer) shares the durable commit of whatever is being written at
+        // the time instead of paying an fsync of its own, and on SQLite no longer competes
+        // with the writer task for the one write connection.
+        self.appender
+            .append(AppendBatch {
+                audit: vec![entry],
+                ..AppendBatch::default()
+            })
+            .await
+            .map(|_| ())
     }
 
     async fn read_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {

@@ -25,6 +25,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 
+pub mod disclosure;
 pub mod evidence;
 pub mod review;
 

@@ -81,7 +81,10 @@ pub(crate) async fn audit(State(state): State<AppState>, request: Request, next:
     let status = response.status();
     let refused = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
     let wanted = !method.is_safe() || refused;
-    if response.extensions().get::<Audited>().is_some() || !wanted {
+    if response.extensions().get::<Audited>().is_some()
+        || !wanted
+        || audited_by_core(&method, &object, status)
+    {
         return response;
     }
     let action = match method {
@@ -113,6 +116,22 @@ pub(crate) async fn audit(State(state): State<AppState>, request: Request, next:
         tracing::error!(error = %err, "could not write an audit entry");
     }
     response
+}
+
+/// Whether the core service already wrote this request's audit entry: a record appended to a
+/// case (`POST cases/{id}/records`, 2xx) is audited as `create case/{id}` by
+/// `Services::add_record` in the same transaction as the record itself (R4-b: who, when, from
+/// which address). A second entry here would only repeat it, at the cost of a write of its own
+/// on the busiest route. Refusals and failures are still audited here.
+fn audited_by_core(method: &Method, object: &str, status: StatusCode) -> bool {
+    if *method != Method::POST || !status.is_success() {
+        return false;
+    }
+    let mut parts = object.split('/');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("cases"), Some(id), Some("records"), None) if !id.is_empty()
+    )
 }
 
 /// Rewrites bare error statuses that tower layers produce (413 from the body limit, 408/503 from
@@ -148,4 +167,27 @@ pub(crate) fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> 
         .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
         .unwrap_or_else(|| "panic".to_owned());
     ApiError::Internal(format!("handler panicked: {detail}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_successful_record_appends_are_left_to_the_core_audit() {
+        let check = |method: Method, object: &str, status: StatusCode, expect: bool| {
+            assert_eq!(
+                audited_by_core(&method, object, status),
+                expect,
+                "{method} {object} {status}"
+            );
+        };
+        check(Method::POST, "cases/c1/records", StatusCode::CREATED, true);
+        check(Method::POST, "cases/c1/records", StatusCode::FORBIDDEN, false);
+        check(Method::POST, "cases/c1/records", StatusCode::UNPROCESSABLE_ENTITY, false);
+        check(Method::POST, "cases", StatusCode::CREATED, false);
+        check(Method::POST, "cases//records", StatusCode::CREATED, false);
+        check(Method::POST, "cases/c1/records/x", StatusCode::CREATED, false);
+        check(Method::PUT, "cases/c1/records", StatusCode::OK, false);
+    }
 }

@@ -430,7 +430,8 @@ mod tests {
         assert!(!config.web.secure_cookies);
         assert_eq!(config.blobs_dir, Path::new("/srv/evidence"));
         assert_eq!(config.web.evidence_limit, 1 << 30);
-        let defaults = ServeConfig::from_toml("", Path::new("/etc/liuhen"), Path::new("/d")).unwrap();
+        let defaults =
+            ServeConfig::from_toml("", Path::new("/etc/liuhen"), Path::new("/d")).unwrap();
         assert_eq!(defaults.blobs_dir, Path::new("/d/blobs"));
         assert_eq!(config.web.session_ttl, time::Duration::hours(4));
         assert!(ServeConfig::from_toml("colour = 1", Path::new("."), Path::new(".")).is_err());

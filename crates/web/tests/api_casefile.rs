@@ -120,7 +120,11 @@ async fn casefile_download_verifies_offline_with_the_published_key_and_is_audite
 
     // Another body's officer: not found; the exports are audited.
     let offb = api.bearer("offb").await;
-    assert_error(&api.get(&path, &offb).await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &api.get(&path, &offb).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
     let exports: Vec<(String, String)> = api
         .audit_entries()
         .await
@@ -134,7 +138,11 @@ async fn casefile_download_verifies_offline_with_the_published_key_and_is_audite
         })
         .collect();
     assert!(
-        exports.iter().filter(|(u, o)| u == "off1" && o == "ok").count() >= 2,
+        exports
+            .iter()
+            .filter(|(u, o)| u == "off1" && o == "ok")
+            .count()
+            >= 2,
         "{exports:?}"
     );
     assert!(

@@ -133,9 +133,7 @@ impl Fixture {
     }
 
     async fn add(&self, body: Value) -> Reply {
-        self.api
-            .post(&self.path(""), &self.off1, body)
-            .await
+        self.api.post(&self.path(""), &self.off1, body).await
     }
 
     /// Uploads `bytes` and links them as an A/V record; returns the blob JSON.
@@ -188,7 +186,10 @@ async fn raw_upload_is_hashed_sniffed_and_linked_as_an_av_record_with_the_r28_ch
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     assert_eq!(reply.json["sha256"], sha256_hex(&bytes));
     assert_eq!(reply.json["size"], 300_000);
-    assert_eq!(reply.json["media_type"], "video/mp4", "sniffed, not declared");
+    assert_eq!(
+        reply.json["media_type"], "video/mp4",
+        "sniffed, not declared"
+    );
     assert_eq!(reply.json["deduplicated"], false);
     assert_eq!(reply.json["sm3"].as_str().unwrap().len(), 64);
 
@@ -273,12 +274,28 @@ async fn multipart_upload_streams_the_file_part_and_links_its_metadata() {
         "the part's text/plain is not trusted"
     );
     assert_eq!(reply.json["evidence"]["file"]["name"], "FILE0002.MP4");
-    assert_eq!(reply.json["evidence"]["receipt"]["seq"], 2);
+    let seq = reply.json["evidence"]["receipt"]["seq"].as_u64().unwrap();
+    let records = f
+        .api
+        .get(&format!("/api/v1/cases/{}/records", f.case_id), &f.off1)
+        .await;
+    let record = records
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["record"]["seq"] == seq)
+        .unwrap_or_else(|| panic!("record {seq} in {}", records.text));
+    assert_eq!(record["record"]["files"][0]["sha256"], sha256_hex(&bytes));
 
     // Without metadata: only the blob.
     let other = mp4_bytes(5000, 12);
-    let reply = upload_multipart(&f, multipart_body(boundary, None, "b.mp4", &other), boundary)
-        .await;
+    let reply = upload_multipart(
+        &f,
+        multipart_body(boundary, None, "b.mp4", &other),
+        boundary,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     assert_eq!(reply.json["blob"]["sha256"], sha256_hex(&other));
     assert_eq!(reply.json["evidence"], Value::Null);
@@ -309,7 +326,10 @@ async fn resumable_upload_resumes_at_the_durable_offset_after_an_interrupted_pat
         .unwrap();
     let created = f.send(create).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let location = created.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let location = created.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(created.headers["upload-offset"], "0");
     assert_eq!(created.json["location"], location.as_str());
     let patch = |offset: usize, body: Body| {
@@ -352,13 +372,15 @@ async fn resumable_upload_resumes_at_the_durable_offset_after_an_interrupted_pat
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(offset, 1024 * 1024, "the bytes before the break are durable");
+    assert_eq!(
+        offset,
+        1024 * 1024,
+        "the bytes before the break are durable"
+    );
     assert_eq!(status.headers["upload-length"], total.to_string().as_str());
 
     // A stale offset is refused with the expected one.
-    let stale = f
-        .send(patch(0, Body::from(bytes[..10].to_vec())))
-        .await;
+    let stale = f.send(patch(0, Body::from(bytes[..10].to_vec()))).await;
     assert_error(&stale, StatusCode::CONFLICT, "conflict");
     assert_eq!(stale.headers["upload-offset"], offset.to_string().as_str());
 
@@ -382,9 +404,7 @@ async fn resumable_upload_resumes_at_the_durable_offset_after_an_interrupted_pat
     assert_eq!(finish.json["sha256"], sha256_hex(&bytes));
     assert_eq!(finish.json["size"], total);
     // The session is over.
-    let gone = f
-        .send(patch(total, Body::from(vec![0u8; 1])))
-        .await;
+    let gone = f.send(patch(total, Body::from(vec![0u8; 1]))).await;
     assert_error(&gone, StatusCode::NOT_FOUND, "not_found");
     // And the blob links like any other.
     let linked = f.add(av_body(&finish.json)).await;
@@ -430,7 +450,10 @@ async fn a_64_mib_upload_is_written_while_it_arrives_never_buffered_whole() {
             loop {
                 let on_disk = usize::try_from(tmp_progress(&root)).unwrap() / MIB;
                 if k < SLACK_MIB || on_disk + SLACK_MIB >= k {
-                    lag.fetch_max(k.saturating_sub(on_disk), std::sync::atomic::Ordering::SeqCst);
+                    lag.fetch_max(
+                        k.saturating_sub(on_disk),
+                        std::sync::atomic::Ordering::SeqCst,
+                    );
                     break;
                 }
                 if waited.elapsed() > Duration::from_secs(20) {
@@ -490,8 +513,12 @@ async fn uploads_over_the_evidence_limit_are_413_in_our_format_and_store_nothing
     assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     // Multipart.
     let boundary = "b0undary";
-    let reply = upload_multipart(&f, multipart_body(boundary, None, "big.mp4", &big), boundary)
-        .await;
+    let reply = upload_multipart(
+        &f,
+        multipart_body(boundary, None, "big.mp4", &big),
+        boundary,
+    )
+    .await;
     assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     // A resumable session announcing too much.
     let create = f
@@ -507,7 +534,10 @@ async fn uploads_over_the_evidence_limit_are_413_in_our_format_and_store_nothing
 
     // Under the limit passes, and the JSON routes keep their own 1 MiB limit.
     let small = mp4_bytes(512 * 1024, 32);
-    assert_eq!(f.upload_raw(&small, &f.off1).await.status, StatusCode::CREATED);
+    assert_eq!(
+        f.upload_raw(&small, &f.off1).await.status,
+        StatusCode::CREATED
+    );
     let mut huge_json = av_metadata();
     huge_json["data"] = json!({"note": "字".repeat(400_000)});
     huge_json["blob"] = json!({"sha256": sha256_hex(&small), "sm3": "0", "size": 1});
@@ -538,11 +568,29 @@ async fn r27_metadata_is_required_and_refused_with_its_rule_ids() {
         }
     }
     check(&f, &video, |b| b["av"]["method"] = json!(""), &["R27-a"]).await;
-    check(&f, &video, |b| b["av"]["proof_object"] = json!(""), &["R27-a"]).await;
+    check(
+        &f,
+        &video,
+        |b| b["av"]["proof_object"] = json!(""),
+        &["R27-a"],
+    )
+    .await;
     check(&f, &video, |b| b["av"]["makers"] = json!([]), &["R27-a"]).await;
     check(&f, &video, |b| b["event_end"] = Value::Null, &["R27-a"]).await;
-    check(&f, &video, |b| b["av"]["device_type"] = json!(""), &["R3-c"]).await;
-    check(&f, &png, |b| b["av"]["media_type"] = json!("录像"), &["R3-c", "R27-c"]).await;
+    check(
+        &f,
+        &video,
+        |b| b["av"]["device_type"] = json!(""),
+        &["R3-c"],
+    )
+    .await;
+    check(
+        &f,
+        &png,
+        |b| b["av"]["media_type"] = json!("录像"),
+        &["R3-c", "R27-c"],
+    )
+    .await;
     // A photo is an instant: no end needed.
     check(&f, &png, |b| b["event_end"] = Value::Null, &[]).await;
     check(&f, &video, |_| {}, &[]).await;
@@ -576,9 +624,7 @@ async fn range_requests_serve_206_200_and_416_with_playback_headers() {
             .map(|v| v.to_str().unwrap().to_owned());
         assert_eq!(content_range, expect.1, "{range:?}");
         if let Some(slice) = expect.2 {
-            let body = f
-                .get_file_bytes(sha, range)
-                .await;
+            let body = f.get_file_bytes(sha, range).await;
             assert_eq!(body.len(), slice.len(), "{range:?}");
             assert!(body == bytes[slice], "{range:?}: content");
             assert_eq!(
@@ -593,7 +639,11 @@ async fn range_requests_serve_206_200_and_416_with_playback_headers() {
         &f,
         sha,
         Some("bytes=0-0"),
-        (StatusCode::PARTIAL_CONTENT, Some(format!("bytes 0-0/{n}")), Some(0..1)),
+        (
+            StatusCode::PARTIAL_CONTENT,
+            Some(format!("bytes 0-0/{n}")),
+            Some(0..1),
+        ),
         &bytes,
     )
     .await;
@@ -646,11 +696,29 @@ async fn range_requests_serve_206_200_and_416_with_playback_headers() {
     )
     .await;
     // Several ranges or another unit: the whole file (a server may ignore Range).
-    check(&f, sha, Some("bytes=0-1,5-6"), (StatusCode::OK, None, Some(0..n)), &bytes).await;
-    check(&f, sha, Some("items=0-1"), (StatusCode::OK, None, Some(0..n)), &bytes).await;
+    check(
+        &f,
+        sha,
+        Some("bytes=0-1,5-6"),
+        (StatusCode::OK, None, Some(0..n)),
+        &bytes,
+    )
+    .await;
+    check(
+        &f,
+        sha,
+        Some("items=0-1"),
+        (StatusCode::OK, None, Some(0..n)),
+        &bytes,
+    )
+    .await;
     // Past the end: 416 with the size, in our error format.
     let reply = f.get_file(sha, &f.off1, Some(&format!("bytes={n}-"))).await;
-    assert_error(&reply, StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable");
+    assert_error(
+        &reply,
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        "range_not_satisfiable",
+    );
     assert_eq!(
         reply.headers[header::CONTENT_RANGE],
         format!("bytes */{n}").as_str()
@@ -682,12 +750,10 @@ impl Fixture {
         if let Some(range) = range {
             builder = builder.header(header::RANGE, range);
         }
-        let response = tower::ServiceExt::oneshot(
-            self.api.app(),
-            builder.body(Body::empty()).unwrap(),
-        )
-        .await
-        .unwrap();
+        let response =
+            tower::ServiceExt::oneshot(self.api.app(), builder.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
         axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap()
@@ -704,7 +770,11 @@ async fn another_bodys_officer_gets_404_everywhere_and_uploads_nothing() {
     let offb = f.api.bearer("offb").await;
     let files_before = stored_files(f.blob_dir.path()).len();
 
-    assert_error(&f.get_file(sha, &offb, None).await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &f.get_file(sha, &offb, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
     assert_error(
         &f.get_file(sha, &offb, Some("bytes=0-0")).await,
         StatusCode::NOT_FOUND,
@@ -716,9 +786,17 @@ async fn another_bodys_officer_gets_404_everywhere_and_uploads_nothing() {
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    assert_error(&f.api.get(&f.path(""), &offb).await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &f.api.get(&f.path(""), &offb).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
     let other = mp4_bytes(10_000, 62);
-    assert_error(&f.upload_raw(&other, &offb).await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &f.upload_raw(&other, &offb).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
     let create = f
         .request(Method::POST, "/uploads", &offb)
         .header("upload-length", "10")
@@ -729,7 +807,8 @@ async fn another_bodys_officer_gets_404_everywhere_and_uploads_nothing() {
     // A file of the case that is not linked to it is not served either.
     let unlinked = f.upload_raw(&other, &f.off1).await.json;
     assert_error(
-        &f.get_file(unlinked["sha256"].as_str().unwrap(), &f.off1, None).await,
+        &f.get_file(unlinked["sha256"].as_str().unwrap(), &f.off1, None)
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -738,7 +817,11 @@ async fn another_bodys_officer_gets_404_everywhere_and_uploads_nothing() {
         .uri(f.path(&format!("/{sha}")))
         .body(Body::empty())
         .unwrap();
-    assert_error(&f.send(request).await, StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert_error(
+        &f.send(request).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
 }
 
 #[tokio::test]
@@ -786,10 +869,7 @@ async fn downloads_and_views_are_audited_with_user_object_and_outcome() {
 async fn verify_rehashes_every_linked_file() {
     let f = fixture().await;
     f.upload_and_link(&mp4_bytes(10_000, 81)).await;
-    let reply = f
-        .api
-        .post(&f.path("/verify"), &f.off1, json!({}))
-        .await;
+    let reply = f.api.post(&f.path("/verify"), &f.off1, json!({})).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let checks = reply.json.as_array().unwrap();
     assert_eq!(checks.len(), 1);

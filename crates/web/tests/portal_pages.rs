@@ -15,7 +15,7 @@ use common::{Api, Auth, BODY_A, District, Walker, api};
 use liuhen_core::disclosure::{self, Step};
 use liuhen_core::ids::{BodyId, UserId};
 use liuhen_ledger::hash::HashProfile;
-use liuhen_redact::{KnownEntities, Kind, MaskState, Role as EntityRole, leak_check, scan};
+use liuhen_redact::{Kind, KnownEntities, MaskState, Role as EntityRole, leak_check, scan};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -23,7 +23,8 @@ use time::macros::datetime;
 const ID_NUMBER: &str = "11010519491231002X";
 const MOBILE: &str = "13812345678";
 /// The basis written into the published decision: the compound-term search must find it.
-const BASIS: &str = "《中华人民共和国行政处罚法》第二十八条、《中华人民共和国食品安全法》第一百二十四条";
+const BASIS: &str =
+    "《中华人民共和国行政处罚法》第二十八条、《中华人民共和国食品安全法》第一百二十四条";
 
 fn body() -> BodyId {
     BodyId::new(BODY_A).unwrap()
@@ -88,7 +89,9 @@ async fn publish(district: &District, id: &str, changed: Map<String, Value>) {
     let off1 = district.ctx("off1").await;
     let uhead = district.ctx("uhead").await;
     let arch = district.ctx("arch").await;
-    s.collect_item(&off1, id, changed, "补充公示内容").await.unwrap();
+    s.collect_item(&off1, id, changed, "补充公示内容")
+        .await
+        .unwrap();
     s.redact_item(&uhead, id).await.unwrap();
     s.submit_item(&off1, id).await.unwrap();
     s.review_item(&uhead, id, true, "同意公示").await.unwrap();
@@ -195,7 +198,9 @@ async fn pages_render_in_chinese_with_landmarks_and_a_strict_csp() {
             &format!("/disclosure/{}", seeded.published),
         ],
     );
-    let csp = home.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let csp = home.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
     assert!(!home.text.contains("http://") || !home.text.contains("<script src=\"http"));
     let item = get(api, &format!("/disclosure/{}", seeded.published)).await;
@@ -237,11 +242,20 @@ async fn pages_render_in_chinese_with_landmarks_and_a_strict_csp() {
         ("/annual", "年度行政执法数据"),
         ("/open-data", "开放数据"),
     ] {
-        assert_page(&get(api, path).await, StatusCode::OK, &[expect, "lang=\"zh-CN\""]);
+        assert_page(
+            &get(api, path).await,
+            StatusCode::OK,
+            &[expect, "lang=\"zh-CN\""],
+        );
     }
     let css = get(api, "/assets/portal.css").await;
     assert_eq!(css.status, StatusCode::OK);
-    assert!(css.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
 }
 
 #[tokio::test]
@@ -271,18 +285,46 @@ async fn search_for_xingzheng_chufa_finds_the_item_citing_xingzheng_chufa_fa() {
     );
     // Filters: another body finds nothing; the kind filter keeps it; the party filter matches
     // the masked name only.
-    let other = get(api, "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&body=xc-zhzf").await;
+    let other = get(
+        api,
+        "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&body=xc-zhzf",
+    )
+    .await;
     assert!(!other.text.contains(&seeded.published), "{}", other.text);
-    let kind = get(api, "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&kind=decision").await;
+    let kind = get(
+        api,
+        "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&kind=decision",
+    )
+    .await;
     assert!(kind.text.contains(&seeded.published));
-    let annual_kind = get(api, "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&kind=annual_data").await;
-    assert!(!annual_kind.text.contains(&format!("/disclosure/{}\"", seeded.published)));
+    let annual_kind = get(
+        api,
+        "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&kind=annual_data",
+    )
+    .await;
+    assert!(
+        !annual_kind
+            .text
+            .contains(&format!("/disclosure/{}\"", seeded.published))
+    );
     let party = get(api, "/search?party=%E5%BC%A0%E6%9F%90").await; // 张某
     assert!(party.text.contains(&seeded.published), "{}", party.text);
     let full_name = get(api, "/search?q=%E5%BC%A0%E4%B8%89").await; // 张三
-    assert!(!full_name.text.contains(&seeded.published), "the clear name is never indexed");
-    let dated = get(api, "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&from=2024-10-01").await;
-    assert!(!dated.text.contains(&format!("/disclosure/{}\"", seeded.published)), "decided 2024-09-27");
+    assert!(
+        !full_name.text.contains(&seeded.published),
+        "the clear name is never indexed"
+    );
+    let dated = get(
+        api,
+        "/search?q=%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A&from=2024-10-01",
+    )
+    .await;
+    assert!(
+        !dated
+            .text
+            .contains(&format!("/disclosure/{}\"", seeded.published)),
+        "decided 2024-09-27"
+    );
     // The unpublished draft is never found.
     let all = get(api, "/search?page=1").await;
     assert!(!all.text.contains(&seeded.unpublished));
@@ -362,7 +404,10 @@ async fn post_form(
 
 fn csrf_of(reply: &common::Reply) -> String {
     let cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let token = cookie
         .split(';')
         .next()
@@ -371,7 +416,10 @@ fn csrf_of(reply: &common::Reply) -> String {
         .unwrap()
         .1
         .to_owned();
-    assert!(reply.text.contains(&format!("value=\"{token}\"")), "hidden field carries the token");
+    assert!(
+        reply.text.contains(&format!("value=\"{token}\"")),
+        "hidden field carries the token"
+    );
     token
 }
 
@@ -394,31 +442,68 @@ async fn correction_request_gets_a_tracking_number_and_its_status_page_works_d13
     // No cookie, or a different token: refused as a forged form.
     let forged = post_form(api, &path, None, &fields, Some(b"%PDF-1.4 evidence")).await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST, "{}", forged.text);
-    let wrong = post_form(api, &path, Some("other"), &fields, Some(b"%PDF-1.4 evidence")).await;
+    let wrong = post_form(
+        api,
+        &path,
+        Some("other"),
+        &fields,
+        Some(b"%PDF-1.4 evidence"),
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     // Evidence is mandatory (D13-b).
     let no_file = post_form(api, &path, Some(&token), &fields, None).await;
     assert_page(&no_file, StatusCode::BAD_REQUEST, &["证据"]);
-    let done = post_form(api, &path, Some(&token), &fields, Some(b"%PDF-1.4 evidence")).await;
+    let done = post_form(
+        api,
+        &path,
+        Some(&token),
+        &fields,
+        Some(b"%PDF-1.4 evidence"),
+    )
+    .await;
     assert_page(&done, StatusCode::OK, &["受理编号", "CR"]);
     let start = done.text.find("id=\"tracking\">").unwrap() + "id=\"tracking\">".len();
-    let tracking: String = done.text[start..].chars().take_while(|c| *c != '<').collect();
-    assert!(tracking.starts_with("CR") && tracking.len() == 22, "{tracking}");
+    let tracking: String = done.text[start..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    assert!(
+        tracking.starts_with("CR") && tracking.len() == 22,
+        "{tracking}"
+    );
     let status = get(api, &format!("/correction-status?tracking={tracking}")).await;
-    assert_page(&status, StatusCode::OK, &["处理中", &tracking, &seeded.published]);
-    assert!(!status.text.contains("枣庄市某某食品有限公司"), "no requester data in the status");
+    assert_page(
+        &status,
+        StatusCode::OK,
+        &["处理中", &tracking, &seeded.published],
+    );
+    assert!(
+        !status.text.contains("枣庄市某某食品有限公司"),
+        "no requester data in the status"
+    );
     let unknown = get(api, "/correction-status?tracking=CRAAAAAAAAAAAAAAAAAAAA").await;
     assert_page(&unknown, StatusCode::NOT_FOUND, &["未查到"]);
     // Rate limit: 5 accepted per address per window.
     let mut limited = false;
     for _ in 0..6 {
-        let reply = post_form(api, &path, Some(&token), &fields, Some(b"%PDF-1.4 evidence")).await;
+        let reply = post_form(
+            api,
+            &path,
+            Some(&token),
+            &fields,
+            Some(b"%PDF-1.4 evidence"),
+        )
+        .await;
         if reply.status == StatusCode::TOO_MANY_REQUESTS {
             limited = true;
             break;
         }
     }
-    assert!(limited, "the sixth submission within ten minutes is refused");
+    assert!(
+        limited,
+        "the sixth submission within ten minutes is refused"
+    );
 }
 
 #[tokio::test]
@@ -426,14 +511,28 @@ async fn annual_report_page_draws_svg_charts_of_the_published_figures_d9() {
     let seeded = seeded().await;
     let api = &seeded.api;
     let list = get(api, "/annual").await;
-    assert_page(&list, StatusCode::OK, &[&format!("/disclosure/{}", seeded.annual)]);
+    assert_page(
+        &list,
+        StatusCode::OK,
+        &[&format!("/disclosure/{}", seeded.annual)],
+    );
     let page = get(api, &format!("/annual/{}", seeded.annual)).await;
     assert_page(
         &page,
         StatusCode::OK,
-        &["2024年度", "<svg", "立案数", "罚款总额", "信息公示", "role=\"img\""],
+        &[
+            "2024年度",
+            "<svg",
+            "立案数",
+            "罚款总额",
+            "信息公示",
+            "role=\"img\"",
+        ],
     );
-    assert!(!page.text.contains("style="), "charts use presentation attributes only");
+    assert!(
+        !page.text.contains("style="),
+        "charts use presentation attributes only"
+    );
     // A non-annual item is not an annual report.
     let other = get(api, &format!("/annual/{}", seeded.published)).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
@@ -452,12 +551,25 @@ async fn open_data_json_atom_csv_and_xlsx_have_the_shuanggongshi_layout() {
     assert_eq!(items.len(), 1, "{}", decisions.text);
     assert_eq!(items[0]["url"], format!("/disclosure/{}", seeded.published));
     assert!(items[0]["last_modified"].is_string());
-    assert_eq!(get(api, "/open-data/items.json?kind=nonsense").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(get(api, "/open-data/items.json?from=2024-13-01").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(api, "/open-data/items.json?kind=nonsense").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(api, "/open-data/items.json?from=2024-13-01")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 
     let feed = get(api, "/open-data/feed.atom").await;
     assert_eq!(feed.status, StatusCode::OK);
-    assert!(feed.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/atom+xml"));
+    assert!(
+        feed.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
     check_atom(&feed.text, 2);
     let per_body = get(api, &format!("/open-data/feed.atom?body={BODY_A}")).await;
     check_atom(&per_body.text, 2);
@@ -466,8 +578,17 @@ async fn open_data_json_atom_csv_and_xlsx_have_the_shuanggongshi_layout() {
     assert_eq!(csv.status, StatusCode::OK);
     let mut lines = csv.text.trim_start_matches('\u{feff}').split("\r\n");
     let header_line = lines.next().unwrap();
-    assert!(header_line.starts_with("行政相对人名称,行政相对人类别,"), "{header_line}");
-    for column in ["行政处罚决定书文号", "违法事实", "处罚依据", "处罚决定日期", "处罚机关统一社会信用代码"] {
+    assert!(
+        header_line.starts_with("行政相对人名称,行政相对人类别,"),
+        "{header_line}"
+    );
+    for column in [
+        "行政处罚决定书文号",
+        "违法事实",
+        "处罚依据",
+        "处罚决定日期",
+        "处罚机关统一社会信用代码",
+    ] {
         assert!(header_line.contains(column), "{column}");
     }
     let row = lines.next().unwrap();
@@ -485,11 +606,19 @@ async fn open_data_json_atom_csv_and_xlsx_have_the_shuanggongshi_layout() {
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK);
-        assert!(reply.headers[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+        assert!(
+            reply.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
     }
     let raw = xlsx_bytes(api, "/open-data/penalties.xlsx").await;
     assert_eq!(&raw[..2], b"PK", "an XLSX file is a ZIP package");
-    assert_eq!(get(api, "/open-data/other.csv").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(api, "/open-data/other.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn xlsx_bytes(api: &Api, path: &str) -> Vec<u8> {
@@ -571,7 +700,12 @@ async fn crawl_of_every_public_page_export_and_api_response_leaks_no_personal_da
     let district = &api.district;
     let sup = district.ctx("sup").await;
     let mut persons: BTreeSet<String> = BTreeSet::new();
-    for item in district.services.disclosure_items(&sup, None, None).await.unwrap() {
+    for item in district
+        .services
+        .disclosure_items(&sup, None, None)
+        .await
+        .unwrap()
+    {
         persons.extend(item.persons.iter().cloned());
     }
     persons.insert(requester.to_owned());
@@ -615,7 +749,10 @@ async fn crawl_of_every_public_page_export_and_api_response_leaks_no_personal_da
         for finding in scan(text, &known) {
             if finding.state == MaskState::Clear {
                 assert!(
-                    !matches!(finding.kind, Kind::IdCard | Kind::IdCardLegacy | Kind::Mobile | Kind::BankCard),
+                    !matches!(
+                        finding.kind,
+                        Kind::IdCard | Kind::IdCardLegacy | Kind::Mobile | Kind::BankCard
+                    ),
                     "{link}: {:?} {}",
                     finding.kind,
                     finding.text
@@ -628,8 +765,14 @@ async fn crawl_of_every_public_page_export_and_api_response_leaks_no_personal_da
         for secret in [ID_NUMBER, MOBILE, "13900001111"] {
             assert!(!text.contains(secret), "{link}: {secret}");
         }
-        assert!(!text.contains(&seeded.unpublished), "{link}: unpublished item id");
-        assert!(!text.contains(&seeded.unpublished_title), "{link}: unpublished title");
+        assert!(
+            !text.contains(&seeded.unpublished),
+            "{link}: unpublished item id"
+        );
+        assert!(
+            !text.contains(&seeded.unpublished_title),
+            "{link}: unpublished title"
+        );
         if reply
             .headers
             .get(header::CONTENT_TYPE)

@@ -52,6 +52,12 @@ pub struct BenchApiArgs {
     /// records; the case projection is rewritten on every append).
     #[arg(long, default_value_t = 50)]
     records_per_case: u64,
+    /// Records appended to each client's first case before the timed run (untimed, over HTTP
+    /// like the rest), to measure appends to large cases: with `--prefill 1250` and a
+    /// `--records-per-case` above the timed records per client, every timed append lands in a
+    /// case of more than 1,250 records. `--records-per-case` counts timed records.
+    #[arg(long, default_value_t = 0)]
+    prefill: u64,
     /// PostgreSQL URL (a fresh schema is created); default: SQLite in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,
@@ -372,6 +378,27 @@ async fn bench(args: BenchApiArgs) -> anyhow::Result<Value> {
         clients.push((client, path));
     }
 
+    // Untimed: grow each client's case to `prefill` records, all clients at once.
+    if args.prefill > 0 {
+        let mut fills = Vec::new();
+        for (mut client, path) in clients {
+            let prefill = args.prefill;
+            fills.push(tokio::spawn(async move {
+                for n in 1..=prefill {
+                    let (status, body) = client.json("POST", &path, Some(&record(n))).await?;
+                    if status != 201 {
+                        bail!("prefill record: {status} {body}");
+                    }
+                }
+                Ok::<_, anyhow::Error>((client, path))
+            }));
+        }
+        clients = Vec::new();
+        for fill in fills {
+            clients.push(fill.await??);
+        }
+    }
+
     let remaining = Arc::new(AtomicU64::new(args.records));
     let per_case = args.records_per_case.max(1);
     let cases_opened = Arc::new(AtomicU64::new(0));
@@ -383,16 +410,17 @@ async fn bench(args: BenchApiArgs) -> anyhow::Result<Value> {
         let errors = errors.clone();
         let cases_opened = cases_opened.clone();
         let mut path = path;
+        let prefill = args.prefill;
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            let mut n = 1;
+            let mut n = prefill + 1;
             while remaining
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                     left.checked_sub(1)
                 })
                 .is_ok()
             {
-                if n % per_case == 0 {
+                if (n - prefill) % per_case == 0 {
                     match open_case(&mut client).await {
                         Ok(new_path) => {
                             path = new_path;
@@ -440,6 +468,7 @@ async fn bench(args: BenchApiArgs) -> anyhow::Result<Value> {
         "clients": args.clients,
         "records": latencies.len(),
         "records_per_case": per_case,
+        "prefill": args.prefill,
         "cases_opened_during_run": cases_opened.load(Ordering::Relaxed),
         "errors": errors.load(Ordering::Relaxed),
         "seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,

@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod log;
 pub mod rebuild;
 pub mod redact;
+pub mod report;
 pub mod serve;
 pub mod verify;
 pub mod workdays;

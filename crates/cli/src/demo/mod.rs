@@ -7,9 +7,18 @@
 //! stage. Event times are back-dated over the past months with a controllable [`DemoClock`], so
 //! entry times follow event times as they would in real use and deadlines (to-do) are live.
 //!
+//! Legal review (issue 7): each body has a review catalogue and time limits ([`catalogue`]);
+//! the penalty cases run through every review state (see [`plan::Flow`]): pending, passed at
+//! the first round, 存在问题 then resubmitted and passed, 待补充, escalated and decided for the
+//! unit and against it, a manual mark (L4-e), "not needed" determinations (L4-d), and decision
+//! attempts refused under L2-a. Disclosure (issue 8, [`disclose`]): permissions per body, the D4
+//! items, and the workflow of every item the decisions draft, as [`plan::Disc`] says.
+//!
 //! Idempotent: the district supervisor is registered last; if that user exists the demo is
 //! complete and nothing is added. A data folder holding other data is refused.
 
+mod catalogue;
+mod disclose;
 pub mod district;
 pub mod ident;
 pub mod plan;
@@ -67,9 +76,18 @@ pub(crate) async fn step<T>(
     name: &str,
     future: impl std::future::Future<Output = Result<T, CoreError>>,
 ) -> Result<T, DemoError> {
-    future.await.map_err(|source| DemoError::Core {
-        step: name.to_owned(),
-        source,
+    future.await.map_err(|source| {
+        // The refusal's details name the fields or states concerned.
+        let details = match &source {
+            CoreError::Refused(refusal) if !refusal.details.is_empty() => {
+                format!("：{}", refusal.details.join("，"))
+            }
+            _ => String::new(),
+        };
+        DemoError::Core {
+            step: format!("{name}{details}"),
+            source,
+        }
     })
 }
 
@@ -181,7 +199,12 @@ async fn build(
     let admin = step("context_for", services.context_for(&admin_id, None)).await?;
     district::register(services, &admin, today).await?;
     set_passwords(services.store().as_ref()).await?;
-    let refusals = records::run_cases(services, clock, now).await?;
+    // Issue 7 and 8: review catalogue, disclosure permissions and the D4 items, before the
+    // first case; then the cases with the disclosure of what they decide; then D9.
+    let desk = disclose::Desk::new(services).await?;
+    desk.setup(services, clock, registry_time).await?;
+    let refusals = records::run_cases(services, clock, now, &desk).await?;
+    desk.annual(services, clock, now).await?;
     clock.set(now);
     district::register_district_users(services, &admin).await?;
     set_passwords(services.store().as_ref()).await?;

@@ -80,12 +80,34 @@ pub mod milestone {
     pub const ARCHIVED: &str = "已归档";
     /// 不予立案 / 不启动 / 不予受理 (R8-b, R9-b).
     pub const NOT_INITIATED: &str = "未立案";
+    /// The review office asked for supplementary material, not yet given (L9-a).
+    pub const AWAITING_SUPPLEMENT: &str = "待补充材料";
+    /// The agency head adopted the review opinion on an escalation: back to the unit (L10-c).
+    pub const RETURNED_BY_HEAD: &str = "负责人采纳审核意见";
 }
 
 use milestone::*;
 
-/// 行政处罚普通程序, ex officio; the statement period runs out, review passes.
-pub fn penalty_path(hearing: bool) -> Vec<Step> {
+/// How the legal review of a penalty case runs (issue 7: the demo shows every review state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// 同意 at the first round (L8-a).
+    Pass,
+    /// 存在问题 (L10-a); the unit revises the draft and resubmits answering each problem
+    /// (L10-b); 同意 at the second round.
+    FixThenPass,
+    /// 存在问题; the unit disagrees on resubmission, the office maintains its opinion, the
+    /// disagreement goes to the agency head (L10-c), who decides for the unit (负责人决定作出, I11).
+    HeadForUnit,
+    /// As `HeadForUnit`, but the head adopts the review opinion: the case goes back to the unit.
+    HeadAgainst,
+    /// The office asks for supplementary material (L9-a), holds a 座谈会 (L9-b), then approves.
+    Supplement,
+}
+
+/// 行政处罚普通程序, ex officio; the statement period runs out (or a hearing is held), then the
+/// legal review runs as `flow` says.
+pub fn penalty_path_flow(hearing: bool, flow: Flow) -> Vec<Step> {
     let mut steps = vec![
         s("r8_initiation", 0, 9).at(30).m(PROPOSED),
         s("r8_unit_opinion", 0, 15),
@@ -103,6 +125,8 @@ pub fn penalty_path(hearing: bool) -> Vec<Step> {
         s("r14_statement_notice", 24, 10).v(if hearing { "hearing" } else { "" }),
         s("r18_direct_delivery", 26, 10).v("notice"),
     ];
+    // Day the review starts; the decision follows the review's outcome.
+    let r = if hearing { 36 } else { 32 };
     if hearing {
         steps.extend([
             s("r15_hearing_notice", 24, 11),
@@ -112,31 +136,79 @@ pub fn penalty_path(hearing: bool) -> Vec<Step> {
             s("r15_hearing_record", 35, 9).at(5).dur(90),
             s("r14_statement_response", 35, 14).v("argued"),
             s("decision_requirements_mark", 36, 9).v("collective"),
-            s("l6_review_submission", 36, 15),
-            s("r16_penalty_decision", 37, 9)
-                .refused()
-                .m(BLOCKED_BY_REVIEW),
-            s("l8_review_approved", 40, 15),
-            s("r16_collective_discussion", 42, 9).dur(90),
-            s("r16_penalty_decision", 43, 10).m(DECIDED),
-            s("r19_postal_delivery", 44, 10),
-            s("r19_postal_receipt", 47, 11),
-            s("r17_decision_served", 47, 14).v("postal").m(DELIVERED),
+        ]);
+    } else {
+        steps.push(s("r14_statement_response", 32, 9).v("expired"));
+    }
+    steps.extend([
+        s("l6_review_submission", r, 15),
+        // L2-a: the decision is refused while the review has not passed.
+        s("r16_penalty_decision", r + 1, 9)
+            .refused()
+            .m(BLOCKED_BY_REVIEW),
+    ]);
+    let shift = match flow {
+        Flow::Pass => {
+            steps.push(s("l8_review_approved", r + 3, 15));
+            0
+        }
+        Flow::FixThenPass => {
+            steps.extend([
+                s("l10_review_problems", r + 2, 15).v("documents"),
+                s("r13_examination", r + 3, 10).v("revised"),
+                s("r13_unit_review", r + 3, 15),
+                s("l6_review_submission", r + 4, 10).v("fixed"),
+                s("l8_review_approved", r + 5, 15),
+            ]);
+            2
+        }
+        Flow::HeadForUnit | Flow::HeadAgainst => {
+            steps.extend([
+                s("l10_review_problems", r + 2, 15).v("discretion"),
+                s("l6_review_submission", r + 3, 15).v("disagree"),
+                s("l10_review_problems", r + 4, 15).v("maintained"),
+                s("l10_escalation", r + 4, 16),
+            ]);
+            if flow == Flow::HeadForUnit {
+                steps.push(s("l10_head_decision", r + 5, 15).v("for_unit"));
+            } else {
+                steps.push(
+                    s("l10_head_decision", r + 5, 15)
+                        .v("against")
+                        .m(RETURNED_BY_HEAD),
+                );
+            }
+            2
+        }
+        Flow::Supplement => {
+            steps.extend([
+                s("l9_supplement_request", r + 2, 10).m(AWAITING_SUPPLEMENT),
+                s("l9_supplement_reply", r + 4, 10),
+                s("l9_review_meeting", r + 5, 9).dur(90),
+                s("l8_review_approved", r + 6, 15),
+            ]);
+            3
+        }
+    };
+    let r = r + shift;
+    if hearing {
+        steps.extend([
+            s("r16_collective_discussion", r + 6, 9).dur(90),
+            s("r16_penalty_decision", r + 7, 10).m(DECIDED),
+            s("r19_postal_delivery", r + 8, 10),
+            s("r19_postal_receipt", r + 11, 11),
+            s("r17_decision_served", r + 11, 14)
+                .v("postal")
+                .m(DELIVERED),
         ]);
     } else {
         steps.extend([
-            s("r14_statement_response", 32, 9).v("expired"),
-            s("l6_review_submission", 32, 15),
-            s("r16_penalty_decision", 33, 9)
-                .refused()
-                .m(BLOCKED_BY_REVIEW),
-            s("l8_review_approved", 35, 15),
-            s("r16_penalty_decision", 36, 10).m(DECIDED),
-            s("r18_direct_delivery", 37, 10).v("decision"),
-            s("r17_decision_served", 37, 11).m(DELIVERED),
+            s("r16_penalty_decision", r + 4, 10).m(DECIDED),
+            s("r18_direct_delivery", r + 5, 10).v("decision"),
+            s("r17_decision_served", r + 5, 11).m(DELIVERED),
         ]);
     }
-    let d = if hearing { 50 } else { 40 };
+    let d = if hearing { 50 } else { 40 } + shift;
     steps.extend([
         s("r23_execution_status", d, 10).v("pending").m(EXECUTING),
         s("r23_fine_payment", d + 8, 10),
@@ -145,6 +217,11 @@ pub fn penalty_path(hearing: bool) -> Vec<Step> {
         s("r29_archive", d + 15, 10).m(ARCHIVED),
     ]);
     steps
+}
+
+/// 行政处罚普通程序, ex officio; the statement period runs out, review passes first time.
+pub fn penalty_path(hearing: bool) -> Vec<Step> {
+    penalty_path_flow(hearing, Flow::Pass)
 }
 
 /// 行政处罚普通程序 started by a complaint (R9): the complaint opens the case, the complainant
@@ -259,6 +336,28 @@ pub fn seizure_path() -> Vec<Step> {
         s("case_closure", 26, 10).v("coercion"),
         s("r29_archive", 33, 10).m(ARCHIVED),
     ]
+}
+
+/// 查封、扣押 where the determination found no review needed (L4-d) but the agency head marked
+/// the case for review (L4-e, large quantity and public concern); the review passes first time.
+pub fn seizure_path_marked() -> Vec<Step> {
+    let mut steps: Vec<Step> = seizure_path()
+        .into_iter()
+        .take_while(|st| st.rt != "r13_head_approval")
+        .collect();
+    steps.extend([
+        s("l4_review_mark", 22, 11),
+        s("l6_review_submission", 22, 15),
+        s("l8_review_approved", 24, 15),
+        s("r13_head_approval", 25, 9),
+        s("seizure_disposal", 25, 10).m(DECIDED),
+        s("r18_direct_delivery", 26, 10).v("decision"),
+        s("r17_decision_served", 26, 11).m(DELIVERED),
+        s("r23_execution_status", 27, 10).v("concluded"),
+        s("case_closure", 28, 10).v("coercion"),
+        s("r29_archive", 35, 10).m(ARCHIVED),
+    ]);
+    steps
 }
 
 /// 冻结存款、汇款.
@@ -410,6 +509,51 @@ pub struct CasePlan {
     pub path: fn() -> Vec<Step>,
     /// The milestone the case stops at.
     pub until: &'static str,
+    /// What happens to the disclosure item of its first decision (issue 8).
+    pub disclosure: Disc,
+    /// Start the case so that its decision's disclosure is due within P8 today (the start is
+    /// computed from the calendar at run time; `days_ago` is the fallback).
+    pub due_soon: bool,
+}
+
+/// What the demo does with the disclosure item drafted by a case's first decision (D5, D10, D12–
+/// D14). Every other item (inspection results, performance updates, later decisions) is
+/// published on time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disc {
+    /// Collected, reviewed and published within its D12 period.
+    OnTime,
+    /// Published three days after its due date (supervision shows it as 逾期公示).
+    Late,
+    /// Collected and submitted, never reviewed: pending past its due date.
+    Stuck,
+    /// Left as drafted (pending, due soon).
+    Untouched,
+    /// A D10.3 restriction (publication would obstruct the investigation), approved by the head.
+    Restrict,
+    /// Published, then corrected by the body on its own (D13-a).
+    Correct,
+    /// Published, then corrected on a public request (D13-b), which is answered (D13-c).
+    RequestAnswered,
+    /// Published; a public correction request is still open.
+    RequestOpen,
+    /// Published, then the decision is revoked on administrative reconsideration and the item
+    /// withdrawn (D14-a).
+    Withdraw,
+}
+
+impl CasePlan {
+    /// Sets the disclosure treatment.
+    const fn d(mut self, disclosure: Disc) -> CasePlan {
+        self.disclosure = disclosure;
+        self
+    }
+
+    /// Marks the case as the one whose disclosure is due soon.
+    const fn due_soon(mut self) -> CasePlan {
+        self.due_soon = true;
+        self
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // one positional row per case keeps the table readable
@@ -432,11 +576,25 @@ const fn c(
         days_ago,
         path,
         until,
+        disclosure: Disc::OnTime,
+        due_soon: false,
     }
 }
 
 fn plain() -> Vec<Step> {
     penalty_path(false)
+}
+fn fix_then_pass() -> Vec<Step> {
+    penalty_path_flow(false, Flow::FixThenPass)
+}
+fn head_for_unit() -> Vec<Step> {
+    penalty_path_flow(false, Flow::HeadForUnit)
+}
+fn head_against() -> Vec<Step> {
+    penalty_path_flow(false, Flow::HeadAgainst)
+}
+fn supplement() -> Vec<Step> {
+    penalty_path_flow(false, Flow::Supplement)
 }
 fn hearing() -> Vec<Step> {
     penalty_path(true)
@@ -457,13 +615,32 @@ const CE: &str = "compulsory_execution";
 const IN: &str = "inspection";
 const EX: &str = "expropriation";
 
-/// The 45 demo cases (bodies: 0 市场监管, 1 综合执法, 2 生态环境, 3 应急管理).
+/// The 47 demo cases (bodies: 0 市场监管, 1 综合执法, 2 生态环境, 3 应急管理).
 pub const CASES: &[CasePlan] = &[
-    // 行政处罚普通程序 (17)
-    c(PO, 0, "food", "expired_food", 0, 170, plain, ARCHIVED),
-    c(PO, 0, "food", "expired_food", 10, 120, plain, EXECUTING),
-    c(PO, 0, "price", "price_tag", 1, 100, plain, DELIVERED),
-    c(PO, 0, "food", "expired_food", 4, 75, plain, DECIDED),
+    // 行政处罚普通程序 (19)
+    c(
+        PO,
+        0,
+        "food",
+        "expired_food",
+        0,
+        170,
+        fix_then_pass,
+        ARCHIVED,
+    )
+    .d(Disc::Correct),
+    c(PO, 0, "food", "expired_food", 10, 120, plain, EXECUTING).d(Disc::Late),
+    c(
+        PO,
+        0,
+        "price",
+        "price_tag",
+        1,
+        100,
+        head_for_unit,
+        DELIVERED,
+    ),
+    c(PO, 0, "food", "expired_food", 4, 75, plain, DECIDED).d(Disc::Stuck),
     c(PO, 0, "price", "price_tag", 5, 50, plain, BLOCKED_BY_REVIEW),
     c(PO, 0, "food", "expired_food", 7, 12, plain, INVESTIGATING),
     c(
@@ -476,7 +653,7 @@ pub const CASES: &[CasePlan] = &[
         complaint_not_started,
         NOT_INITIATED,
     ),
-    c(PO, 1, "build", "illegal_building", 12, 160, plain, ARCHIVED),
+    c(PO, 1, "build", "illegal_building", 12, 160, plain, ARCHIVED).d(Disc::RequestAnswered),
     c(
         PO,
         1,
@@ -499,7 +676,7 @@ pub const CASES: &[CasePlan] = &[
         NOT_INITIATED,
     ),
     c(PO, 2, "air", "air_emission", 2, 150, hearing, ARCHIVED),
-    c(PO, 2, "water", "dark_pipe", 6, 90, hearing, DELIVERED),
+    c(PO, 2, "water", "dark_pipe", 6, 90, hearing, DELIVERED).d(Disc::Withdraw),
     c(PO, 2, "air", "air_emission", 8, 25, plain, INVESTIGATING),
     c(
         PO,
@@ -512,7 +689,37 @@ pub const CASES: &[CasePlan] = &[
         ARCHIVED,
     ),
     c(PO, 3, "safety", "safety_training", 8, 6, plain, INITIATED),
-    c(PO, 3, "safety", "safety_training", 2, 140, plain, EXECUTING),
+    c(
+        PO,
+        3,
+        "safety",
+        "safety_training",
+        2,
+        140,
+        supplement,
+        EXECUTING,
+    )
+    .d(Disc::Late),
+    c(
+        PO,
+        0,
+        "price",
+        "price_tag",
+        7,
+        38,
+        supplement,
+        AWAITING_SUPPLEMENT,
+    ),
+    c(
+        PO,
+        2,
+        "water",
+        "dark_pipe",
+        2,
+        48,
+        head_against,
+        RETURNED_BY_HEAD,
+    ),
     // 行政处罚简易程序 (5)
     c(
         PS,
@@ -534,7 +741,18 @@ pub const CASES: &[CasePlan] = &[
         summary_path,
         ARCHIVED,
     ),
-    c(PS, 1, "road", "summary_stall", 9, 1, summary_path, DECIDED),
+    c(
+        PS,
+        1,
+        "road",
+        "summary_stall",
+        9,
+        3,
+        summary_path,
+        EXECUTING,
+    )
+    .d(Disc::Untouched)
+    .due_soon(),
     c(
         PS,
         0,
@@ -575,7 +793,8 @@ pub const CASES: &[CasePlan] = &[
         60,
         licensing_path,
         DELIVERED,
-    ),
+    )
+    .d(Disc::RequestOpen),
     c(
         LI,
         0,
@@ -617,7 +836,16 @@ pub const CASES: &[CasePlan] = &[
         NOT_INITIATED,
     ),
     // 查封扣押 (4), 冻结 (2)
-    c(CS, 0, "seize", "seize_food", 10, 95, seizure_path, ARCHIVED),
+    c(
+        CS,
+        0,
+        "seize",
+        "seize_food",
+        10,
+        95,
+        seizure_path_marked,
+        ARCHIVED,
+    ),
     c(
         CS,
         0,
@@ -658,7 +886,8 @@ pub const CASES: &[CasePlan] = &[
         10,
         freeze_path,
         INVESTIGATING,
-    ),
+    )
+    .d(Disc::Restrict),
     // 行政强制执行 (3)
     c(
         CE,

@@ -2,10 +2,14 @@
 //! realistic content for each record type and a rule-driven filler for the remaining required
 //! fields (so a field added to the rule set does not break the demo).
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
+use liuhen_calendar::{DeadlineStatus, PeriodRequest, StatusPolicy, WorkingDays, deadline_status};
 use liuhen_core::case::CaseView;
+use liuhen_core::disclosure::P8_DUE_SOON_WORKING_DAYS;
+use liuhen_core::disclosure::extract;
 use liuhen_core::error::CoreError;
 use liuhen_core::ids::{BodyId, CaseId, PowerItemId, UserId};
 use liuhen_core::ports::ProjectionKind;
@@ -16,10 +20,11 @@ use liuhen_core::service::{Ctx, OpenCase, RecordInput, Services};
 use liuhen_ledger::hash::HashProfile;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
+use super::disclose;
 use super::district::{BODIES, BodyDef, officer_id};
-use super::plan::{CASES, CasePlan, Step};
+use super::plan::{CASES, CasePlan, Disc, Step};
 use super::scenarios::{PARTIES, Party, Scenario, scenario};
 use super::{DemoClock, DemoError, step};
 
@@ -31,6 +36,9 @@ struct Run {
     party: Party,
     case_id: Option<CaseId>,
     steps: Vec<Step>,
+    /// Whether the disclosure item of the case's first decision has been drafted (its
+    /// treatment is the plan's; later items are published on time).
+    first_decision_drafted: bool,
 }
 
 fn yuan(fen: u64) -> String {
@@ -46,14 +54,84 @@ fn rfc3339(at: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// Runs every planned case; returns how many refusals were provoked on purpose.
+/// Demo users' contexts, built once each.
+#[derive(Default)]
+pub(crate) struct Contexts(HashMap<String, Ctx>);
+
+impl Contexts {
+    /// The context of `username`.
+    pub(crate) async fn get(
+        &mut self,
+        services: &Services,
+        username: &str,
+    ) -> Result<Ctx, DemoError> {
+        if let Some(ctx) = self.0.get(username) {
+            return Ok(ctx.clone());
+        }
+        let user = UserId::new(username).map_err(|e| DemoError::Data(e.to_string()))?;
+        let ctx = step(
+            "context_for",
+            services.context_for(&user, Some("127.0.0.1".into())),
+        )
+        .await?;
+        self.0.insert(username.to_owned(), ctx.clone());
+        Ok(ctx)
+    }
+}
+
+/// Days before `today` to start the case marked `due_soon`: its decision (day 0) is then due
+/// for disclosure within P8 working days from today (D12-e 即将到期), whatever today is.
+fn due_soon_start(services: &Services, today: Date, fallback: i64) -> i64 {
+    let policy = StatusPolicy {
+        due_soon_within: WorkingDays(P8_DUE_SOON_WORKING_DAYS),
+    };
+    for k in 2..=30 {
+        let start = today - Duration::days(k);
+        let Ok(deadline) = services.rules().periods().deadline(
+            services.calendar(),
+            liuhen_calendar::names::DISCLOSURE_DECISION,
+            &PeriodRequest::starting(start),
+        ) else {
+            return fallback;
+        };
+        if let Ok(status) = deadline_status(services.calendar(), deadline.due, today, policy)
+            && matches!(status.value, DeadlineStatus::DueSoon { .. })
+        {
+            return k;
+        }
+    }
+    fallback
+}
+
+/// What the agenda holds: a planned case step or a disclosure task.
+enum Task {
+    Case(usize, usize),
+    Disclose(disclose::Task),
+}
+
+/// Runs every planned case, and the disclosure workflow of the items their decisions draft,
+/// in global time order; returns how many refusals were provoked on purpose.
 pub async fn run_cases(
     services: &Services,
     clock: &Arc<DemoClock>,
     now: OffsetDateTime,
+    desk: &disclose::Desk,
 ) -> Result<u64, DemoError> {
     let mut runs = Vec::new();
-    let mut agenda: Vec<(OffsetDateTime, usize, usize)> = Vec::new();
+    // Min-heap on (time, order); the order keeps case steps in plan order at equal times.
+    let mut agenda: BinaryHeap<Reverse<(OffsetDateTime, usize, usize)>> = BinaryHeap::new();
+    let mut tasks: Vec<Option<Task>> = Vec::new();
+    let push = |agenda: &mut BinaryHeap<Reverse<(OffsetDateTime, usize, usize)>>,
+                tasks: &mut Vec<Option<Task>>,
+                at: OffsetDateTime,
+                task: Task| {
+        let rank = match task {
+            Task::Case(idx, n) => idx * 1000 + n,
+            Task::Disclose(_) => usize::MAX,
+        };
+        tasks.push(Some(task));
+        agenda.push(Reverse((at, rank, tasks.len() - 1)));
+    };
     for (idx, plan) in CASES.iter().enumerate() {
         let body = BODIES
             .get(plan.body)
@@ -61,7 +139,12 @@ pub async fn run_cases(
         let scenario = scenario(plan.scenario)
             .ok_or_else(|| DemoError::Data(format!("case {idx}: scenario {}", plan.scenario)))?;
         let party = PARTIES[plan.party % PARTIES.len()];
-        let start = (now.date() - Duration::days(plan.days_ago))
+        let days_ago = if plan.due_soon {
+            due_soon_start(services, now.date(), plan.days_ago)
+        } else {
+            plan.days_ago
+        };
+        let start = (now.date() - Duration::days(days_ago))
             .midnight()
             .assume_offset(liuhen_core::CHINA_OFFSET);
         let path = (plan.path)();
@@ -82,7 +165,7 @@ pub async fn run_cases(
                     st.rt
                 )));
             }
-            agenda.push((at, idx, n));
+            push(&mut agenda, &mut tasks, at, Task::Case(idx, n));
         }
         runs.push(Run {
             plan,
@@ -91,12 +174,40 @@ pub async fn run_cases(
             party,
             case_id: None,
             steps,
+            first_decision_drafted: false,
         });
     }
-    agenda.sort_by_key(|(at, idx, n)| (*at, *idx, *n));
-    let mut contexts: HashMap<String, Ctx> = HashMap::new();
+    let mut contexts = Contexts::default();
     let mut refusals = 0;
-    for (at, idx, n) in agenda {
+    while let Some(Reverse((at, _, slot))) = agenda.pop() {
+        let Some(task) = tasks.get_mut(slot).and_then(Option::take) else {
+            continue;
+        };
+        let (idx, n) = match task {
+            Task::Case(idx, n) => (idx, n),
+            Task::Disclose(task) => {
+                // Every disclosure task due at this moment (case steps at the same moment
+                // sort first), run concurrently.
+                let mut batch = vec![task];
+                while let Some(Reverse((next, _, slot))) = agenda.peek().copied()
+                    && next == at
+                {
+                    agenda.pop();
+                    if let Some(Some(Task::Disclose(task))) = tasks.get_mut(slot).map(Option::take)
+                    {
+                        batch.push(task);
+                    }
+                }
+                clock.set(at);
+                for (next, task) in desk.perform_all(services, batch, at, now).await? {
+                    // Only what would have happened by now (the rest is still pending).
+                    if next + Duration::minutes(10) < now {
+                        push(&mut agenda, &mut tasks, next, Task::Disclose(task));
+                    }
+                }
+                continue;
+            }
+        };
         let run = &mut runs[idx];
         let st = run.steps[n];
         let end = st.mins.map(|m| at + Duration::minutes(m));
@@ -113,16 +224,7 @@ pub async fn run_cases(
             .ok_or_else(|| DemoError::Data(format!("record type {}", st.rt)))?
             .clone();
         let username = actor_for(run.body, &spec)?;
-        if !contexts.contains_key(&username) {
-            let user = UserId::new(username.clone()).map_err(|e| DemoError::Data(e.to_string()))?;
-            let ctx = step(
-                "context_for",
-                services.context_for(&user, Some("127.0.0.1".into())),
-            )
-            .await?;
-            contexts.insert(username.clone(), ctx);
-        }
-        let ctx = &contexts[&username];
+        let ctx = contexts.get(services, &username).await?;
         let view = match &run.case_id {
             Some(id) => Some(case_view(services, id).await?),
             None => None,
@@ -139,7 +241,7 @@ pub async fn run_cases(
             supersedes: None,
         };
         let label = format!("{} #{idx} {}", run.plan.procedure, st.rt);
-        match &run.case_id {
+        let receipt = match &run.case_id {
             None => {
                 let command = OpenCase {
                     procedure: run.plan.procedure.to_owned(),
@@ -151,14 +253,18 @@ pub async fn run_cases(
                     title: format!("{}{}", run.party.name(), run.scenario.title),
                     intake: input,
                 };
-                let receipt = step(&label, services.open_case(ctx, command)).await?;
+                let receipt = step(&label, services.open_case(&ctx, command)).await?;
                 run.case_id = Some(receipt.case_id);
+                receipt.receipt
             }
             Some(case_id) => {
-                let result = services.add_record(ctx, case_id, input).await;
+                let result = services.add_record(&ctx, case_id, input).await;
                 match (result, st.expect_refusal) {
-                    (Ok(_), false) => {}
-                    (Err(CoreError::Refused(_)), true) => refusals += 1,
+                    (Ok(receipt), false) => receipt,
+                    (Err(CoreError::Refused(_)), true) => {
+                        refusals += 1;
+                        continue;
+                    }
                     (Ok(_), true) => return Err(DemoError::NotRefused(label)),
                     (Err(source), _) => {
                         return Err(DemoError::Core {
@@ -166,6 +272,43 @@ pub async fn run_cases(
                             source,
                         });
                     }
+                }
+            }
+        };
+        // D3-b: a decision, inspection result or performance status drafted an item.
+        let Some(case_id) = &run.case_id else {
+            continue;
+        };
+        let item = liuhen_core::disclosure::item_id_for(
+            services.profile(),
+            &format!("case/{case_id}#{}", receipt.seq.0),
+        );
+        let drafts = extract::source_spec(st.rt).is_some() || st.rt == extract::EXECUTION_STATUS;
+        if drafts
+            && services
+                .store()
+                .projection(ProjectionKind::Disclosure, &item)
+                .await?
+                .is_some()
+        {
+            let decision = extract::source_spec(st.rt)
+                .is_some_and(|spec| spec.kind == liuhen_core::disclosure::ItemKind::Decision);
+            let treatment = if decision && !run.first_decision_drafted {
+                run.first_decision_drafted = true;
+                run.plan.disclosure
+            } else {
+                Disc::OnTime
+            };
+            let case = disclose::CaseItem {
+                item,
+                body: run.plan.body,
+                measure: run.scenario.measure,
+                party: run.party,
+                facts: facts(run),
+            };
+            for (next, task) in desk.drafted(services, case, treatment, at, now).await? {
+                if next + Duration::minutes(10) < now {
+                    push(&mut agenda, &mut tasks, next, Task::Disclose(task));
                 }
             }
         }
@@ -386,6 +529,10 @@ fn content(
             "facts": format!("经调查查明：{facts}"),
             "proposal": format!("当事人的行为违反了{}，依据{}，建议：{}", sc.violated, sc.basis, sc.measure),
         }),
+        ("r13_examination", "revised") => json!({
+            "findings": format!("本案事实清楚，证据确凿：{evidence_text}。当事人的行为违反了{}，适用{}正确。当事人违法行为持续时间较长，经责令后仍未改正，无从轻、减轻处罚情节，亦无从重处罚情节，按裁量基准一般情形处理。", sc.violated, sc.basis),
+            "proposed_decision": sc.measure,
+        }),
         ("r13_examination", _) => json!({
             "findings": format!("本案事实清楚，证据确凿：{evidence_text}。当事人的行为违反了{}，适用{}正确。", sc.violated, sc.basis),
             "proposed_decision": sc.measure,
@@ -446,13 +593,99 @@ fn content(
             "opinions": "与会人员一致认为事实清楚、证据确凿，听证中当事人的申辩意见已予复核。",
             "conclusion": sc.measure,
         }),
-        ("l6_review_submission", _) => json!({
+        ("l6_review_submission", variant) => json!({
             "draft_ref": latest(view, &["r13_examination"]),
             "draft_decision": sc.measure,
             "evidence": view.map(|v| v.records.iter().filter(|r| r.is_effective() && (r.record_type.starts_with("r10_") || r.record_type == "av_record")).map(|r| r.seq.0).collect::<Vec<_>>()).filter(|seqs| !seqs.is_empty()),
             "legal_basis": format!("{}；{}", sc.violated, sc.basis),
             "discretion_standard": "《山东省市场监督管理行政处罚裁量基准》及本机关行政处罚裁量权基准相应条目",
             "summary": facts,
+            // L10-b: a resubmission answers each problem of the previous opinion.
+            "responses": match variant {
+                "fixed" => Some(json!([{"problem_no": 1, "answer": "已处理", "detail": "已重新制作案件审理记录，逐项载明从轻、从重裁量情节及理由，并经承办机构负责人重新审核。"}])),
+                "disagree" => Some(json!([{"problem_no": 1, "answer": "不同意", "detail": "当事人违法行为持续时间长、经责令后仍未改正，不具有从轻处罚情节，拟作出的处罚适用裁量基准中的一般情形，并无不当。"}])),
+                _ => None,
+            },
+        }),
+        ("l10_review_problems", variant) => {
+            // One checklist point fails (L7-a); the problem names it (L10-a).
+            let (point, problem, suggestion) = match variant {
+                "documents" => (
+                    "L7.7",
+                    "案件审理记录未载明从轻、从重裁量情节及适用裁量基准的理由。",
+                    "重新制作案件审理记录，逐项说明裁量情节和理由后再次报送。",
+                ),
+                "maintained" => (
+                    "L7.5",
+                    "承办机构的答复未能说明不适用从轻处罚的事实依据，原审核意见维持。",
+                    "按从轻处罚情形重新拟定处罚内容。",
+                ),
+                _ => (
+                    "L7.5",
+                    "当事人系初次违法且在立案后主动改正，拟作出的处罚未考虑从轻处罚情节，裁量基准运用不当。",
+                    "按裁量基准从轻处罚情形重新拟定处罚内容，或者说明不适用的理由。",
+                ),
+            };
+            let mut map = Map::new();
+            for i in 1..=7 {
+                let key = format!("L7.{i}");
+                let ok = key != point;
+                map.insert(format!("l7_{i}"), json!(if ok { "符合" } else { "不符合" }));
+                map.insert(
+                    format!("l7_{i}_note"),
+                    json!(if ok {
+                        "经审核无问题。".to_owned()
+                    } else {
+                        problem.to_owned()
+                    }),
+                );
+            }
+            map.insert("l7_8".into(), json!("否"));
+            map.insert("l7_8_note".into(), json!("不涉嫌犯罪。"));
+            map.insert("l7_9".into(), json!("无"));
+            map.insert("l7_9_note".into(), json!("无。"));
+            map.insert(
+                "problems".into(),
+                json!([{"item": point, "problem": problem, "suggestion": suggestion}]),
+            );
+            map.insert(
+                "reviewers".into(),
+                json!([{"name": run.body.staff[2], "qualification_no": "A20183704030001"}]),
+            );
+            Value::Object(map)
+        }
+        ("l10_escalation", _) => json!({
+            "review_position": "当事人系初次违法且主动改正，应当依法从轻处罚，维持审核意见。",
+            "unit_position": "当事人违法行为持续时间长，经责令后仍未改正，不具有从轻处罚情节，坚持原拟处理意见。",
+        }),
+        ("l10_head_decision", variant) => json!({
+            "escalation_ref": latest(view, &["l10_escalation"]),
+            "adopt_unit_opinion": variant == "for_unit",
+            "reasons": if variant == "for_unit" {
+                "经研究，现场检查笔录和询问笔录证明当事人经责令后仍未改正，不符合从轻处罚情形，按承办机构意见办理。"
+            } else {
+                "经研究，当事人在立案后已主动改正并提交整改报告，符合从轻处罚情形，采纳法制审核意见，由承办机构重新拟定处罚内容。"
+            },
+        }),
+        ("l9_supplement_request", _) => json!({
+            "items": "请补充说明涉案从业人员的实际入职时间，并提供员工考勤记录和社会保险缴纳记录。",
+        }),
+        ("l9_supplement_reply", _) => json!({
+            "request_ref": latest(view, &["l9_supplement_request"]),
+            "explanation": "已调取涉案8名从业人员的考勤记录和社会保险缴纳记录，证明其入职时间均早于现场检查日期，未经安全生产教育和培训即上岗作业的事实清楚。",
+        }),
+        ("l9_review_meeting", _) => json!({
+            "form": "座谈会",
+            "participants": [
+                {"name": run.body.staff[2], "affiliation": run.body.legal_unit, "field": "行政法"},
+                {"name": run.body.staff[0], "affiliation": run.body.handling_unit, "field": "行政执法"},
+                {"name": "顾立言", "affiliation": "薛城区司法局（法律顾问）", "field": "安全生产法律"},
+            ],
+            "questions": "涉案从业人员入职时间的认定及罚款数额是否适当。",
+            "conclusions": "补充材料足以证明违法事实，拟作出的处罚适用法律正确、裁量适当。",
+        }),
+        ("l4_review_mark", _) => json!({
+            "reason": "扣押食品数量较大，涉及辖区多家学校食堂供货，社会关注度高，依《薛城区重大执法决定法制审核办法》第四条第（六）项标记为需要法制审核。",
         }),
         ("l8_review_approved", _) => json!({
             "l7_1_note": "执法主体为本机关，具有法定职权。", "l7_2_note": "承办人员均持有效执法证件。",

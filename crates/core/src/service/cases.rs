@@ -17,8 +17,8 @@ use crate::error::{CoreError, Refusal};
 use crate::gates::{AV_MAX_GAP, Candidate, RecordCheck, check_gates};
 use crate::ids::{BodyId, CaseId, LogIndex, PowerItemId, RequirementId, StreamId, StreamSeq};
 use crate::ports::{
-    AppendBatch, DeadlineQuery, DeadlineRow, Digest32, NewRecord, Projection, ProjectionKind,
-    ProjectionQuery, Receipt, StoreError,
+    AppendBatch, DeadlineQuery, DeadlineRow, Digest32, NewRecord, Projection, ProjectionItem,
+    ProjectionKind, ProjectionQuery, Receipt, StoreError, StreamHead,
 };
 use crate::record::{Actor, FileRef, Record};
 use crate::registry::{self, BodyKind, BodyView, NumberAssigned, OfficerView, PowerItemView};
@@ -147,6 +147,47 @@ fn case_projection(view: &CaseView) -> Result<Projection, CoreError> {
     })
 }
 
+/// The case projection in the incremental form (ports `ProjectionItem`): the view without its
+/// record summaries, plus the summaries that differ between `before` and `after` (new ones and
+/// ones marked superseded or voided), keyed by position.
+fn case_projection_incremental(
+    before: &CaseView,
+    after: &mut CaseView,
+) -> Result<(Projection, Vec<ProjectionItem>), CoreError> {
+    let mut items = Vec::new();
+    for (position, summary) in after.records.iter().enumerate() {
+        if before.records.get(position) == Some(summary) {
+            continue;
+        }
+        items.push(ProjectionItem {
+            kind: ProjectionKind::Case,
+            id: after.id.to_string(),
+            key: position as u64,
+            data: to_value(summary)?,
+        });
+    }
+    // Serialise the view without its summaries (taken out and put back, not cloned).
+    let summaries = std::mem::take(&mut after.records);
+    let data = to_value(after);
+    after.records = summaries;
+    let mut data = data?;
+    if let Value::Object(map) = &mut data {
+        map.insert(RECORDS_FIELD.to_owned(), Value::Null);
+    }
+    let projection = Projection {
+        kind: ProjectionKind::Case,
+        id: after.id.to_string(),
+        body: Some(after.body.clone()),
+        status: after.status.code().to_owned(),
+        last_seq: after.last_seq,
+        data,
+    };
+    Ok((projection, items))
+}
+
+/// The case projection's list field (`ProjectionKind::Case.items_field()`).
+const RECORDS_FIELD: &str = "records";
+
 fn body_projection(view: &BodyView) -> Result<Projection, CoreError> {
     Ok(Projection {
         kind: ProjectionKind::Body,
@@ -158,6 +199,22 @@ fn body_projection(view: &BodyView) -> Result<Projection, CoreError> {
     })
 }
 
+/// Cases whose views the cache keeps at most; beyond it, an arbitrary entry is dropped. A view
+/// of a case with 1,000 records takes a few hundred KiB.
+const CASE_CACHE_CAPACITY: usize = 512;
+
+/// Write-through cache of case views by case id, for the write path (`add_record`).
+///
+/// Why: every append used to re-read the case projection and re-parse its JSON, whose size
+/// grows with the case. A cached view is used only when its `last_seq` equals the stream head
+/// just read under the stream's lock, so it is exactly the stored projection (projection rows
+/// and records commit together, and folds are pure: rebuild == live). A writer in another
+/// process moves the head, and the view is re-read from the store.
+#[derive(Debug, Default)]
+pub(crate) struct CaseCache {
+    views: std::collections::HashMap<String, CaseView>,
+}
+
 /// A number to assign in the body stream within the same batch (R26-b).
 struct NumberRequest {
     counter: String,
@@ -166,6 +223,67 @@ struct NumberRequest {
 }
 
 impl Services {
+    fn case_cache(&self) -> std::sync::MutexGuard<'_, CaseCache> {
+        match self.case_cache.lock() {
+            Ok(cache) => cache,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Keeps `view` as the latest state of its case (after a durable append).
+    pub(crate) fn remember_case(&self, view: CaseView) {
+        let mut cache = self.case_cache();
+        let id = view.id.to_string();
+        if cache.views.len() >= CASE_CACHE_CAPACITY
+            && !cache.views.contains_key(&id)
+            && let Some(evict) = cache.views.keys().next().cloned()
+        {
+            cache.views.remove(&evict);
+        }
+        cache.views.insert(id, view);
+    }
+
+    /// Drops a case's cached view (after a failed append, whose outcome may be unknown).
+    pub(crate) fn forget_case(&self, case_id: &str) {
+        self.case_cache().views.remove(case_id);
+    }
+
+    /// The case to write to, at stream head `head` (read by the caller under the stream lock):
+    /// the cached view when it is at that head, else the stored projection. `Ok(None)` when
+    /// the stored projection is not at `head` (a concurrent writer; the caller re-reads).
+    /// NotFound for a case the caller may not read, as [`Services::readable_case`].
+    async fn case_for_write(
+        &self,
+        ctx: &Ctx,
+        case_id: &CaseId,
+        head: Option<StreamHead>,
+    ) -> Result<Option<(CaseView, StreamHead)>, CoreError> {
+        let not_found = || CoreError::NotFound(format!("case/{case_id}"));
+        let Some(head) = head else {
+            return Err(not_found());
+        };
+        let cached = self
+            .case_cache()
+            .views
+            .get(case_id.as_str())
+            .filter(|view| view.last_seq == head.seq)
+            .cloned();
+        let view = match cached {
+            Some(view) => view,
+            None => {
+                let view = self.readable_case(ctx, case_id).await?;
+                if view.last_seq != head.seq {
+                    return Ok(None);
+                }
+                view
+            }
+        };
+        if !ctx.can_read(&view.body) {
+            return Err(not_found());
+        }
+        Ok(Some((view, head)))
+    }
+
     /// Loads a case the caller may read, or NotFound (never revealing other bodies' cases).
     async fn readable_case(&self, ctx: &Ctx, case_id: &CaseId) -> Result<CaseView, CoreError> {
         let view: Option<CaseView> = self
@@ -733,13 +851,16 @@ impl Services {
                 records,
                 projections: vec![body_projection(&body_view)?, case_projection(&view)?],
                 deadlines: vec![(stream.clone(), deadlines)],
+                // R4-b: committed with the records.
+                audit: vec![self.audit_entry(ctx, "create", stream.as_str(), "ok")],
+                ..AppendBatch::default()
             };
             match self.store.append(batch).await {
                 Ok(receipts) => {
-                    self.audit(ctx, "create", stream.as_str(), "ok").await?;
                     let receipt = receipts.last().copied().ok_or_else(|| {
                         CoreError::Store(StoreError::Corrupt("no receipt".into()))
                     })?;
+                    self.remember_case(view);
                     return Ok(CaseReceipt {
                         case_id,
                         case_number,
@@ -789,8 +910,11 @@ impl Services {
         let lock = self.stream_lock(&stream);
         let _guard = lock.lock().await;
         for _ in 0..MAX_ATTEMPTS {
-            let view = match self.readable_case(ctx, case_id).await {
-                Ok(view) => view,
+            let head = self.store.stream_head(&stream).await?;
+            let (view, head) = match self.case_for_write(ctx, case_id, head).await {
+                Ok(Some(found)) => found,
+                // The projection moved between the two reads (another process): re-read.
+                Ok(None) => continue,
                 // An administrator cannot read the case, but the answer to a legal step is the
                 // same whether it exists or not (L2-a).
                 Err(err) => {
@@ -906,10 +1030,8 @@ impl Services {
                 })
                 .await?;
             data.extend(platform_fields);
-            let head = self.store.stream_head(&stream).await?;
-            let Some(head) = head.filter(|h| h.seq == view.last_seq) else {
-                continue;
-            };
+            // `head` was read under the stream lock; a writer in another process is caught by
+            // the store's seq check (Conflict → retry).
             let mut records = Vec::new();
             let mut projections = Vec::new();
             if !number_requests.is_empty() {
@@ -1008,11 +1130,14 @@ impl Services {
             input.supersedes,
             set.id.clone(),
         )?;
-        let next = fold_case(Some(view.clone()), &record, &self.rules)?;
+        let mut next = fold_case(Some(view.clone()), &record, &self.rules)?;
         let deadlines = case_deadlines(&next, &self.rules, &self.calendar)?;
         records.push(new);
         let case_index = records.len() - 1;
-        projections.push(case_projection(&next)?);
+        // Only the record summaries this record changed are written (the new one, and the one
+        // it supersedes or voids): the cost of an append does not grow with the case.
+        let (projection, items) = case_projection_incremental(view, &mut next)?;
+        projections.push(projection);
         let mut deadline_sets = vec![(stream.clone(), deadlines)];
         // D3-b (issue 8): a decision or result drafts its disclosure item in the same batch.
         if let Some((item_record, item_projection, item_deadlines)) =
@@ -1026,13 +1151,23 @@ impl Services {
             records,
             projections,
             deadlines: deadline_sets,
+            items,
+            // R4-b: the entry is committed with the record, never without it.
+            audit: vec![self.audit_entry(ctx, "create", stream.as_str(), "ok")],
         };
-        let receipts = self.store.append(batch).await?;
-        self.audit(ctx, "create", stream.as_str(), "ok").await?;
-        receipts
+        let receipts = match self.store.append(batch).await {
+            Ok(receipts) => receipts,
+            Err(err) => {
+                self.forget_case(view.id.as_str());
+                return Err(err.into());
+            }
+        };
+        let receipt = receipts
             .get(case_index)
             .copied()
-            .ok_or_else(|| CoreError::Store(StoreError::Corrupt("no receipt".into())))
+            .ok_or_else(|| CoreError::Store(StoreError::Corrupt("no receipt".into())))?;
+        self.remember_case(next);
+        Ok(receipt)
     }
 
     /// A case (audited read, R4-b).
@@ -1411,13 +1546,8 @@ impl Services {
         let lock = self.stream_lock(&stream);
         let _guard = lock.lock().await;
         for _ in 0..MAX_ATTEMPTS {
-            let view = self.readable_case(ctx, case_id).await?;
-            let Some(head) = self
-                .store
-                .stream_head(&stream)
-                .await?
-                .filter(|h| h.seq == view.last_seq)
-            else {
+            let head = self.store.stream_head(&stream).await?;
+            let Some((view, head)) = self.case_for_write(ctx, case_id, head).await? else {
                 continue;
             };
             let set = self.rule_set_on(&view.body, self.now().date())?;
@@ -1609,5 +1739,15 @@ impl Services {
             deadlines.extend(state.deadline_rows());
         }
         Ok((projections, deadlines, index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_case_list_field_is_the_one_the_store_keeps_as_items() {
+        assert_eq!(ProjectionKind::Case.items_field(), Some(RECORDS_FIELD));
     }
 }

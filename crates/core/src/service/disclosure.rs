@@ -567,6 +567,7 @@ impl Services {
                 records: vec![new],
                 projections: vec![state.projection(id)?],
                 deadlines: vec![(stream.clone(), state.deadline_rows())],
+                ..AppendBatch::default()
             };
             match self.store.append(batch).await {
                 Ok(receipts) => {

@@ -111,6 +111,8 @@ pub struct Services {
     /// Evidence file storage (issue 6); `None` until [`Services::with_blobs`] is called.
     blobs: Option<Arc<dyn crate::blobs::Blobs>>,
     locks: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Write-through cache of case views, keyed by case id (see [`cases`]: `cached_case`).
+    case_cache: Arc<std::sync::Mutex<cases::CaseCache>>,
 }
 
 impl std::fmt::Debug for Services {
@@ -145,6 +147,7 @@ impl Services {
             review_gate,
             blobs: None,
             locks: Arc::new(std::sync::Mutex::new(HashMap::new())),
+            case_cache: Arc::new(std::sync::Mutex::new(cases::CaseCache::default())),
         }
     }
 
@@ -256,6 +259,18 @@ impl Services {
             .ok_or_else(|| CoreError::RuleSet(vec!["no rule set loaded".to_owned()]))
     }
 
+    /// The audit entry (R4-b) of the caller's `action` on `object`, stamped now.
+    fn audit_entry(&self, ctx: &Ctx, action: &str, object: &str, outcome: &str) -> AuditEntry {
+        AuditEntry {
+            time: self.now(),
+            user: Some(ctx.user.clone()),
+            action: action.to_owned(),
+            object: object.to_owned(),
+            client_ip: ctx.client_ip.clone(),
+            outcome: outcome.to_owned(),
+        }
+    }
+
     async fn audit(
         &self,
         ctx: &Ctx,
@@ -264,14 +279,7 @@ impl Services {
         outcome: &str,
     ) -> Result<(), CoreError> {
         self.store
-            .audit(AuditEntry {
-                time: self.now(),
-                user: Some(ctx.user.clone()),
-                action: action.to_owned(),
-                object: object.to_owned(),
-                client_ip: ctx.client_ip.clone(),
-                outcome: outcome.to_owned(),
-            })
+            .audit(self.audit_entry(ctx, action, object, outcome))
             .await?;
         Ok(())
     }
@@ -375,11 +383,11 @@ impl Services {
             let batch = AppendBatch {
                 records: vec![new],
                 projections: vec![projection],
-                deadlines: Vec::new(),
+                audit: vec![self.audit_entry(ctx, "create", stream.as_str(), "ok")],
+                ..AppendBatch::default()
             };
             match self.store.append(batch).await {
                 Ok(receipts) => {
-                    self.audit(ctx, "create", stream.as_str(), "ok").await?;
                     return receipts
                         .into_iter()
                         .next()

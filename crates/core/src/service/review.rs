@@ -190,12 +190,11 @@ impl Services {
             crate::review::check_registry_record(&record)?;
             let batch = AppendBatch {
                 records: vec![new],
-                projections: Vec::new(),
-                deadlines: Vec::new(),
+                audit: vec![self.audit_entry(ctx, "create", stream.as_str(), "ok")],
+                ..AppendBatch::default()
             };
             match self.store.append(batch).await {
                 Ok(receipts) => {
-                    self.audit(ctx, "create", stream.as_str(), "ok").await?;
                     return receipts
                         .into_iter()
                         .next()

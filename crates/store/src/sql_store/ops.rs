@@ -15,9 +15,10 @@ use std::collections::HashMap;
 use liuhen_core::ids::{LogIndex, StreamSeq, UserId};
 use liuhen_core::ports::{
     AppendBatch, AuditEntry, AuditQuery, DeadlineQuery, DeadlineRow, Digest32, NewRecord,
-    Projection, ProjectionKind, ProjectionQuery, Receipt, Session, StoreError, StoredRecord,
-    StreamHead,
+    Projection, ProjectionItem, ProjectionKind, ProjectionQuery, Receipt, Session, StoreError,
+    StoredRecord, StreamHead,
 };
+use serde_json::Value;
 use sqlx::Row;
 
 use super::convert::{
@@ -56,6 +57,23 @@ pub(crate) fn check_body_filter(
 /// Checks the batch for inconsistencies that no database state can fix: a deadline row filed
 /// under another stream's set would survive the next replacement of its own stream's set.
 pub(crate) fn check_batch_shape(batch: &AppendBatch) -> Result<(), StoreError> {
+    // An item without its incremental projection row in the batch would change a list whose
+    // row (last_seq, status) says otherwise.
+    for item in &batch.items {
+        let owner = batch.projections.iter().any(|projection| {
+            projection.kind == item.kind
+                && projection.id == item.id
+                && needs_items(projection)
+        });
+        if !owner {
+            return Err(backend(SqlStoreError::InvalidBatch(format!(
+                "item {} of projection {}/{} has no incremental projection row in the batch",
+                item.key,
+                item.kind.as_str(),
+                item.id
+            ))));
+        }
+    }
     for (stream, rows) in &batch.deadlines {
         if let Some(row) = rows.iter().find(|row| &row.stream != stream) {
             return Err(backend(SqlStoreError::InvalidBatch(format!(
@@ -65,6 +83,75 @@ pub(crate) fn check_batch_shape(batch: &AppendBatch) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// Projection items written per multi-row INSERT (4 parameters each; well under SQLite's
+/// 32,766 and PostgreSQL's 65,535 bound parameters).
+const ITEM_INSERT_CHUNK: usize = 500;
+
+/// How a projection row's list field is written (ports `ProjectionItem`).
+enum ListForm {
+    /// The kind has no list field, or the data does not carry it: the row is stored as given.
+    None,
+    /// Complete: the list, to store as items `0..n` (replacing the stored ones).
+    Complete(Vec<Value>),
+    /// Incremental: the stored items stay; the batch's items are upserted.
+    Incremental,
+}
+
+/// Splits a projection's list field off its data: the row is stored with the field `null`.
+fn split_list(projection: &Projection) -> (String, ListForm) {
+    let Some(field) = projection.kind.items_field() else {
+        return (projection.data.to_string(), ListForm::None);
+    };
+    match projection.data.get(field) {
+        Some(Value::Array(list)) => {
+            let mut data = projection.data.clone();
+            if let Value::Object(map) = &mut data {
+                map.insert(field.to_owned(), Value::Null);
+            }
+            (data.to_string(), ListForm::Complete(list.clone()))
+        }
+        Some(Value::Null) => (projection.data.to_string(), ListForm::Incremental),
+        _ => (projection.data.to_string(), ListForm::None),
+    }
+}
+
+/// Puts the stored items of a row back into its list field, checking that the keys are
+/// `0..n`. Rows whose list field is not `null` are left as they are.
+fn merge_list(
+    projection: &mut Projection,
+    items: Vec<(i64, String)>,
+) -> Result<(), StoreError> {
+    let Some(field) = projection.kind.items_field() else {
+        return Ok(());
+    };
+    let place = format!("projection {}/{}", projection.kind.as_str(), projection.id);
+    let Value::Object(map) = &mut projection.data else {
+        return Ok(());
+    };
+    if !map.get(field).is_some_and(Value::is_null) {
+        return Ok(());
+    }
+    let mut list = Vec::with_capacity(items.len());
+    for (expected, (key, data)) in items.into_iter().enumerate() {
+        if usize::try_from(key).ok() != Some(expected) {
+            return Err(StoreError::Corrupt(format!(
+                "{place}: list item {key} where {expected} was expected"
+            )));
+        }
+        list.push(to_json(&place, &data)?);
+    }
+    map.insert(field.to_owned(), Value::Array(list));
+    Ok(())
+}
+
+/// Whether a stored row keeps its list as items (its list field is `null`).
+fn needs_items(projection: &Projection) -> bool {
+    projection
+        .kind
+        .items_field()
+        .is_some_and(|field| projection.data.get(field).is_some_and(Value::is_null))
 }
 
 /// The expected head of each stream as the batch is applied in order: the seq check of
@@ -253,8 +340,9 @@ macro_rules! backend_ops {
                         .ok_or_else(|| backend(SqlStoreError::OutOfRange { what: "log index", value: u64::MAX }))?;
                 }
                 for projection in &batch.projections {
-                    upsert_projection(&mut *conn, projection).await?;
+                    upsert_projection(&mut *conn, projection, true).await?;
                 }
+                upsert_items(&mut *conn, &batch.items).await?;
                 for (stream, rows) in &batch.deadlines {
                     sqlx::query("DELETE FROM deadlines WHERE stream = $1")
                         .bind(stream.as_str())
@@ -265,11 +353,57 @@ macro_rules! backend_ops {
                         insert_deadline(&mut *conn, row).await?;
                     }
                 }
+                for entry in &batch.audit {
+                    audit(&mut *conn, entry).await?;
+                }
                 Ok(receipts)
             }
 
-            async fn upsert_projection(conn: &mut Conn, projection: &Projection) -> Result<(), StoreError> {
-                let data = projection.data.to_string();
+            /// Upserts the batch's items of incremental projections, by (kind, id, key).
+            async fn upsert_items(conn: &mut Conn, items: &[ProjectionItem]) -> Result<(), StoreError> {
+                for chunk in items.chunks(ITEM_INSERT_CHUNK) {
+                    let mut builder = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO projection_items (kind, id, item_key, data) ",
+                    );
+                    let mut rows = Vec::with_capacity(chunk.len());
+                    for item in chunk {
+                        rows.push((item.kind.as_str(), item.id.as_str(), to_i64("item key", item.key)?, item.data.to_string()));
+                    }
+                    builder.push_values(rows, |mut row, (kind, id, key, data)| {
+                        row.push_bind(kind).push_bind(id).push_bind(key).push_bind(data);
+                    });
+                    builder.push(" ON CONFLICT (kind, id, item_key) DO UPDATE SET data = excluded.data");
+                    builder.build().execute(&mut *conn).await.map_err(db)?;
+                }
+                Ok(())
+            }
+
+            /// Inserts or replaces a projection row. A complete list (ports `ProjectionItem`)
+            /// goes to `projection_items`; `replace` deletes the row's earlier items first (not
+            /// needed after `replace_all` emptied the table).
+            async fn upsert_projection(conn: &mut Conn, projection: &Projection, replace: bool) -> Result<(), StoreError> {
+                let (data, list) = split_list(projection);
+                if let ListForm::Complete(list) = list {
+                    if replace {
+                        sqlx::query("DELETE FROM projection_items WHERE kind = $1 AND id = $2")
+                            .bind(projection.kind.as_str())
+                            .bind(projection.id.as_str())
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(db)?;
+                    }
+                    let items: Vec<ProjectionItem> = list
+                        .into_iter()
+                        .enumerate()
+                        .map(|(key, data)| ProjectionItem {
+                            kind: projection.kind,
+                            id: projection.id.clone(),
+                            key: key as u64,
+                            data,
+                        })
+                        .collect();
+                    upsert_items(&mut *conn, &items).await?;
+                }
                 sqlx::query(
                     "INSERT INTO projections (kind, id, body, status, last_seq, data) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, status = excluded.status, \
@@ -348,7 +482,52 @@ macro_rules! backend_ops {
                 .fetch_optional(pool)
                 .await
                 .map_err(db)?;
-                row.as_ref().map(projection_row).transpose()
+                let Some(mut projection) = row.as_ref().map(projection_row).transpose()? else {
+                    return Ok(None);
+                };
+                if needs_items(&projection) {
+                    let items = sqlx::query_as::<_, (i64, String)>(
+                        "SELECT item_key, data FROM projection_items WHERE kind = $1 AND id = $2 ORDER BY item_key",
+                    )
+                    .bind(kind.as_str())
+                    .bind(id)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db)?;
+                    merge_list(&mut projection, items)?;
+                }
+                Ok(Some(projection))
+            }
+
+            /// Merges the stored items of every row of `rows` whose list is kept as items, with
+            /// one query for the page.
+            async fn merge_items(pool: &Pool, rows: &mut [Projection]) -> Result<(), StoreError> {
+                let wanted: Vec<usize> = (0..rows.len()).filter(|&i| needs_items(&rows[i])).collect();
+                let Some(&first) = wanted.first() else { return Ok(()) };
+                let kind = rows[first].kind;
+                let mut builder = sqlx::QueryBuilder::<Db>::new(
+                    "SELECT id, item_key, data FROM projection_items WHERE kind = ",
+                );
+                builder.push_bind(kind.as_str());
+                builder.push(" AND id IN (");
+                let mut list = builder.separated(", ");
+                for &i in &wanted {
+                    list.push_bind(rows[i].id.clone());
+                }
+                builder.push(") ORDER BY id, item_key");
+                let found = builder.build().fetch_all(pool).await.map_err(db)?;
+                let mut by_id: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+                for row in &found {
+                    let id: String = row.try_get("id").map_err(db)?;
+                    let key: i64 = row.try_get("item_key").map_err(db)?;
+                    let data: String = row.try_get("data").map_err(db)?;
+                    by_id.entry(id).or_default().push((key, data));
+                }
+                for &i in &wanted {
+                    let items = by_id.remove(&rows[i].id).unwrap_or_default();
+                    merge_list(&mut rows[i], items)?;
+                }
+                Ok(())
             }
 
             /// `Store::list_projections`.
@@ -382,7 +561,9 @@ macro_rules! backend_ops {
                 builder.push(" OFFSET ");
                 builder.push_bind(i64::from(query.offset));
                 let rows = builder.build().fetch_all(pool).await.map_err(db)?;
-                rows.iter().map(projection_row).collect()
+                let mut rows = rows.iter().map(projection_row).collect::<Result<Vec<_>, _>>()?;
+                merge_items(pool, &mut rows).await?;
+                Ok(rows)
             }
 
             /// `Store::deadlines`, ordered by due date (then stream and key, for a stable order).
@@ -424,8 +605,9 @@ macro_rules! backend_ops {
             ) -> Result<(), StoreError> {
                 sqlx::query("DELETE FROM projections").execute(&mut *conn).await.map_err(db)?;
                 sqlx::query("DELETE FROM deadlines").execute(&mut *conn).await.map_err(db)?;
+                sqlx::query("DELETE FROM projection_items").execute(&mut *conn).await.map_err(db)?;
                 for projection in projections {
-                    upsert_projection(&mut *conn, projection).await?;
+                    upsert_projection(&mut *conn, projection, false).await?;
                 }
                 for row in deadlines {
                     insert_deadline(&mut *conn, row).await?;
@@ -434,7 +616,10 @@ macro_rules! backend_ops {
             }
 
             /// `Store::audit`: the only statement that touches the audit table is this INSERT.
-            pub(crate) async fn audit(pool: &Pool, entry: &AuditEntry) -> Result<(), StoreError> {
+            pub(crate) async fn audit<'c, E>(executor: E, entry: &AuditEntry) -> Result<(), StoreError>
+            where
+                E: sqlx::Executor<'c, Database = Db>,
+            {
                 sqlx::query(
                     "INSERT INTO audit (time, user_id, action, object, client_ip, outcome) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
@@ -445,7 +630,7 @@ macro_rules! backend_ops {
                 .bind(entry.object.as_str())
                 .bind(entry.client_ip.as_deref())
                 .bind(entry.outcome.as_str())
-                .execute(pool)
+                .execute(executor)
                 .await
                 .map_err(db)?;
                 Ok(())

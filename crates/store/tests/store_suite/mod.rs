@@ -1027,3 +1027,133 @@ pub async fn concurrent_appends_to_many_streams_keep_batches_whole(store: Arc<dy
         .unwrap();
     }
 }
+
+/// A case projection whose data carries a `records` list (ports `ProjectionItem`).
+fn case_with_list(id: &str, last_seq: u64, list: serde_json::Value) -> Projection {
+    Projection {
+        kind: ProjectionKind::Case,
+        id: id.to_owned(),
+        body: Some(body("b1")),
+        status: "open".to_owned(),
+        last_seq: StreamSeq(last_seq),
+        data: serde_json::json!({ "title": "某某案", "records": list }),
+    }
+}
+
+/// One list element of case `id` at `key`.
+fn item(id: &str, key: u64, data: serde_json::Value) -> liuhen_core::ports::ProjectionItem {
+    liuhen_core::ports::ProjectionItem {
+        kind: ProjectionKind::Case,
+        id: id.to_owned(),
+        key,
+        data,
+    }
+}
+
+pub async fn projection_lists_are_written_incrementally_and_read_whole(store: &dyn Store) {
+    use serde_json::json;
+    // Complete form: the list as given.
+    let mut batch = records(vec![record("case/c1", 1, "立案")]);
+    batch.projections.push(case_with_list(
+        "c1",
+        1,
+        json!([{"seq": 1, "voided_by": null}, {"seq": 2, "voided_by": null}]),
+    ));
+    store.append(batch).await.unwrap();
+    let read = store.projection(ProjectionKind::Case, "c1").await.unwrap();
+    assert_eq!(
+        read.unwrap().data["records"],
+        json!([{"seq": 1, "voided_by": null}, {"seq": 2, "voided_by": null}])
+    );
+
+    // Incremental form: one element changed, one added; the rest is kept.
+    let mut batch = records(vec![record("case/c1", 2, "作废")]);
+    batch
+        .projections
+        .push(case_with_list("c1", 2, serde_json::Value::Null));
+    batch.items = vec![
+        item("c1", 0, json!({"seq": 1, "voided_by": 3})),
+        item("c1", 2, json!({"seq": 3, "voided_by": null})),
+    ];
+    store.append(batch).await.unwrap();
+    let expected = json!([
+        {"seq": 1, "voided_by": 3},
+        {"seq": 2, "voided_by": null},
+        {"seq": 3, "voided_by": null}
+    ]);
+    let read = store
+        .projection(ProjectionKind::Case, "c1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, case_with_list("c1", 2, expected.clone()));
+    // Lists merge the same way, one case with a list beside one without.
+    let mut other = records(vec![record("case/c2", 1, "立案")]);
+    other.projections.push(case_projection("c2", Some("b1"), "open", 1));
+    store.append(other).await.unwrap();
+    let listed = store
+        .list_projections(&ProjectionQuery {
+            kind: Some(ProjectionKind::Case),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0], case_with_list("c1", 2, expected.clone()));
+    assert_eq!(listed[1], case_projection("c2", Some("b1"), "open", 1));
+
+    // A refused batch writes none of its items.
+    let mut bad = records(vec![record("case/c1", 9, "跳号")]);
+    bad.projections
+        .push(case_with_list("c1", 9, serde_json::Value::Null));
+    bad.items = vec![item("c1", 0, json!({"seq": 1, "voided_by": null}))];
+    assert!(matches!(
+        store.append(bad).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let read = store.projection(ProjectionKind::Case, "c1").await.unwrap();
+    assert_eq!(read.unwrap().data["records"], expected);
+
+    // A complete rewrite (rebuild) replaces the list, also with a shorter one.
+    store
+        .replace_all_projections(
+            vec![case_with_list("c1", 2, json!([{"seq": 1, "voided_by": 2}]))],
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let read = store.projection(ProjectionKind::Case, "c1").await.unwrap();
+    assert_eq!(
+        read.unwrap(),
+        case_with_list("c1", 2, json!([{"seq": 1, "voided_by": 2}]))
+    );
+}
+
+pub async fn audit_entries_of_a_batch_commit_with_its_records(store: &dyn Store) {
+    let entry = |object: &str| AuditEntry {
+        time: datetime!(2024-05-06 10:00:00 +08:00),
+        user: Some(UserId::new("off1").unwrap()),
+        action: "create".to_owned(),
+        object: object.to_owned(),
+        client_ip: Some("10.0.0.7".to_owned()),
+        outcome: "ok".to_owned(),
+    };
+    let mut ok = records(vec![record("case/c1", 1, "立案")]);
+    ok.audit.push(entry("case/c1"));
+    store.append(ok).await.unwrap();
+    // R4-b: a refused batch leaves no entry claiming a record was created.
+    let mut bad = records(vec![record("case/c1", 5, "跳号")]);
+    bad.audit.push(entry("case/c1#bad"));
+    check_conflict(store.append(bad).await, "case/c1", 5, 1);
+    // Standalone entries still go in, after the batch's.
+    store.audit(entry("case/c1/records")).await.unwrap();
+    let read = store
+        .read_audit(&AuditQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(read, vec![entry("case/c1/records"), entry("case/c1")]);
+}

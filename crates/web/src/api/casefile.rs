@@ -108,7 +108,8 @@ impl Write for ChannelWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let room = FRAME.saturating_sub(self.buffer.len()).max(1);
         let n = buf.len().min(room);
-        self.buffer.extend_from_slice(buf.get(..n).unwrap_or_default());
+        self.buffer
+            .extend_from_slice(buf.get(..n).unwrap_or_default());
         if self.buffer.len() >= FRAME {
             self.send_buffer()?;
         }

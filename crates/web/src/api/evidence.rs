@@ -518,9 +518,7 @@ async fn stream_part(
         receiver.recv().await.map(|item| (item, receiver))
     });
     let reader: BlobReader = Box::pin(StreamReader::new(stream));
-    let upload = state
-        .services
-        .upload_evidence(ctx, case_id, reader, limit);
+    let upload = state.services.upload_evidence(ctx, case_id, reader, limit);
     let ((), result) = tokio::join!(pump, upload);
     result.map_err(|err| failure.explain(err, limit))
 }
@@ -715,12 +713,11 @@ pub(crate) async fn append_upload(
     request: Request,
 ) -> Result<Response, EvidenceApiError> {
     let case_id = case_id(&id)?;
-    let offset = header_u64(request.headers(), &UPLOAD_OFFSET)?.ok_or_else(|| {
-        ApiError::Invalid {
+    let offset =
+        header_u64(request.headers(), &UPLOAD_OFFSET)?.ok_or_else(|| ApiError::Invalid {
             field: UPLOAD_OFFSET.as_str().to_owned(),
             reason: "须提供 Upload-Offset".to_owned(),
-        }
-    })?;
+        })?;
     let failure = Arc::new(BodyFailure::default());
     let reader = body_reader(request.into_body(), failure.clone());
     let status = state
@@ -971,10 +968,10 @@ pub(crate) async fn get_evidence(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
-    if let Some(range) = meta.range {
-        if let Ok(value) = HeaderValue::from_str(&range.content_range(size)) {
-            out.insert(header::CONTENT_RANGE, value);
-        }
+    if let Some(range) = meta.range
+        && let Ok(value) = HeaderValue::from_str(&range.content_range(size))
+    {
+        out.insert(header::CONTENT_RANGE, value);
     }
     Ok(response)
 }
@@ -994,7 +991,7 @@ mod tests {
         );
         check(
             "现场 录像.mp4",
-            "inline; filename=\"___.mp4\"; filename*=UTF-8''%E7%8E%B0%E5%9C%BA%20%E5%BD%95%E5%83%8F.mp4",
+            "inline; filename=\"_____.mp4\"; filename*=UTF-8''%E7%8E%B0%E5%9C%BA%20%E5%BD%95%E5%83%8F.mp4",
         );
         check(
             "a\"b\\c.mp4",

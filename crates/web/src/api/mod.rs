@@ -3,6 +3,7 @@
 
 pub mod casefile;
 pub mod cases;
+pub mod disclosure;
 pub mod evidence;
 pub mod log;
 pub mod meta;

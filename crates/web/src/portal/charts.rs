@@ -31,7 +31,11 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 /// A horizontal bar chart of `(label, value)` rows; `format` renders a value for its label.
-pub(crate) fn bar_chart(title: &str, rows: &[(String, u64)], format: impl Fn(u64) -> String) -> String {
+pub(crate) fn bar_chart(
+    title: &str,
+    rows: &[(String, u64)],
+    format: impl Fn(u64) -> String,
+) -> String {
     let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let count = u32::try_from(rows.len()).unwrap_or(u32::MAX).max(1);
     let height = count * (BAR_HEIGHT + GAP) + GAP;

@@ -82,7 +82,9 @@ async fn form_page(
 ) -> Result<Response, PageError> {
     let detail = state.app.services.published_item(item_id).await?;
     if detail.item.content.is_none() {
-        return Err(PageError::NotFound("该信息已撤下，不再受理更正申请".to_owned()));
+        return Err(PageError::NotFound(
+            "该信息已撤下，不再受理更正申请".to_owned(),
+        ));
     }
     let token = new_token()?;
     let page = view::CorrectionForm {
@@ -208,7 +210,14 @@ pub(crate) async fn submit(
         ));
     }
     if let Some(message) = problem {
-        return form_page(&state, &item, Some(message), values, StatusCode::BAD_REQUEST).await;
+        return form_page(
+            &state,
+            &item,
+            Some(message),
+            values,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     }
     let Some(evidence) = evidence else {
         return form_page(
@@ -296,7 +305,10 @@ pub(crate) async fn status(
                 item_url: format!("/disclosure/{}", status.item),
                 status: status.status,
                 received: cn_date(status.received_on),
-                closed: status.closed_on.map(cn_date).unwrap_or_else(|| "—".to_owned()),
+                closed: status
+                    .closed_on
+                    .map(cn_date)
+                    .unwrap_or_else(|| "—".to_owned()),
                 outcome: status.outcome.unwrap_or_else(|| "—".to_owned()),
             }),
             not_found: false,

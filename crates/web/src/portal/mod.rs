@@ -18,7 +18,7 @@
 //! published, corrected or withdrew an item.
 
 pub mod assets;
-mod charts;
+pub(crate) mod charts;
 mod correction;
 mod open_data;
 mod pages;
@@ -115,7 +115,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/verify", get(pages::verify_howto))
         .route("/verify/officer", get(pages::officer_form))
         .route("/verify/officer/{credential}", get(pages::officer))
-        .route("/verify/officer/{credential}/qr.svg", get(pages::officer_qr))
+        .route(
+            "/verify/officer/{credential}/qr.svg",
+            get(pages::officer_qr),
+        )
         .route(
             "/correction/{item}",
             get(correction::form).post(correction::submit),

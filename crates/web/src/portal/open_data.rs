@@ -72,13 +72,26 @@ struct ItemDto {
     kind_label: String,
     title: String,
     version: u32,
-    first_published_on: Date,
-    /// Last-modified date (D11-c): the latest of the current version's date and the notes.
-    last_modified: Date,
+    /// First publication date (YYYY-MM-DD).
+    first_published_on: String,
+    /// Last-modified date (D11-c, YYYY-MM-DD): the latest of the current version's date and
+    /// the notes.
+    last_modified: String,
     /// Notes (已更正 / 已撤下) with date and text.
-    notes: Vec<liuhen_core::service::disclosure::PublicNote>,
+    notes: Vec<NoteDto>,
     /// The published content fields (masked); `null` once withdrawn (D14-a).
     fields: Option<Value>,
+}
+
+/// A public note of `items.json`.
+#[derive(Debug, Serialize)]
+struct NoteDto {
+    /// 已更正 or 已撤下.
+    label: String,
+    /// YYYY-MM-DD.
+    date: String,
+    /// The text shown on the item page.
+    text: String,
 }
 
 /// A page of `items.json`.
@@ -112,12 +125,15 @@ fn body_name(item: &PublicItem) -> String {
 fn parse_date(field: &str, text: Option<&str>) -> Result<Option<Date>, ApiError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(text) => Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|_| ApiError::Invalid {
-                field: field.to_owned(),
-                reason: "日期格式应为 YYYY-MM-DD".to_owned(),
-            }),
+        Some(text) => Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map(Some)
+        .map_err(|_| ApiError::Invalid {
+            field: field.to_owned(),
+            reason: "日期格式应为 YYYY-MM-DD".to_owned(),
+        }),
     }
 }
 
@@ -132,14 +148,24 @@ pub(crate) async fn items_json(
         .unwrap_or(DEFAULT_PER_PAGE)
         .clamp(1, MAX_PER_PAGE);
     let page = query.page.unwrap_or(1).max(1);
-    let body = match query.body.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+    let body = match query
+        .body
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         None => None,
         Some(text) => Some(BodyId::new(text).map_err(|_| ApiError::Invalid {
             field: "body".to_owned(),
             reason: "执法主体编号无效".to_owned(),
         })?),
     };
-    let kind = match query.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+    let kind = match query
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
         None => None,
         Some(code) => Some(ItemKind::from_code(code).ok_or_else(|| ApiError::Invalid {
             field: "kind".to_owned(),
@@ -167,15 +193,26 @@ pub(crate) async fn items_json(
             kind_label: item.kind_label.clone(),
             title: item.title.clone(),
             version: item.version,
-            first_published_on: item.first_published_on,
-            last_modified: last_modified(item),
-            notes: item.notes.clone(),
+            first_published_on: item.first_published_on.to_string(),
+            last_modified: last_modified(item).to_string(),
+            notes: item
+                .notes
+                .iter()
+                .map(|n| NoteDto {
+                    label: n.label.clone(),
+                    date: n.date.to_string(),
+                    text: n.text.clone(),
+                })
+                .collect(),
             fields: item.content.as_ref().and_then(|c| c.get("fields")).cloned(),
         })
         .collect();
     let mut next = None;
     if full {
-        let mut url = format!("/open-data/items.json?page={}&per_page={per_page}", page + 1);
+        let mut url = format!(
+            "/open-data/items.json?page={}&per_page={per_page}",
+            page + 1
+        );
         for (key, value) in [
             ("body", query.body.as_deref()),
             ("kind", query.kind.as_deref()),
@@ -243,7 +280,12 @@ pub(crate) async fn feed(
     query: Result<Query<FeedQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
-    let body = match query.body.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+    let body = match query
+        .body
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         None => None,
         Some(text) => Some(BodyId::new(text).map_err(|_| ApiError::Invalid {
             field: "body".to_owned(),
@@ -251,7 +293,11 @@ pub(crate) async fn feed(
         })?),
     };
     let mut items = all_published(&state, body.clone(), None).await?;
-    items.sort_by(|a, b| last_modified(b).cmp(&last_modified(a)).then(a.id.cmp(&b.id)));
+    items.sort_by(|a, b| {
+        last_modified(b)
+            .cmp(&last_modified(a))
+            .then(a.id.cmp(&b.id))
+    });
     items.truncate(FEED_ENTRIES);
     let base = base_url(&headers);
     let base = if base.is_empty() {
@@ -267,7 +313,10 @@ pub(crate) async fn feed(
     let (feed_id, self_url, title) = match &body {
         Some(b) => (
             format!("urn:liuhen:portal:feed:{b}"),
-            format!("{base}/open-data/feed.atom?body={}", super::pages::encode(b.as_str())),
+            format!(
+                "{base}/open-data/feed.atom?body={}",
+                super::pages::encode(b.as_str())
+            ),
             format!("行政执法信息公示（{b}）"),
         ),
         None => (
@@ -285,7 +334,10 @@ pub(crate) async fn feed(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
         escape(&self_url)
     ));
-    xml.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>\n", escape(&base)));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>\n",
+        escape(&base)
+    ));
     xml.push_str("  <author><name>薛城区行政执法信息公示平台</name></author>\n");
     for item in &items {
         let url = format!("{base}/disclosure/{}", item.id);
@@ -294,7 +346,12 @@ pub(crate) async fn feed(
                 let fields = ["doc_number", "party", "matter", "outcome", "result", "date"];
                 fields
                     .iter()
-                    .map(|k| (liuhen_core::disclosure::field_label(k), field_text(content, k)))
+                    .map(|k| {
+                        (
+                            liuhen_core::disclosure::field_label(k),
+                            field_text(content, k),
+                        )
+                    })
                     .filter(|(_, v)| !v.is_empty())
                     .map(|(k, v)| format!("{k}：{v}"))
                     .collect::<Vec<_>>()
@@ -308,8 +365,14 @@ pub(crate) async fn feed(
         };
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title>{}</title>\n", escape(&item.title)));
-        xml.push_str(&format!("    <id>urn:liuhen:disclosure:{}</id>\n", escape(&item.id)));
-        xml.push_str(&format!("    <updated>{}</updated>\n", rfc3339(last_modified(item))));
+        xml.push_str(&format!(
+            "    <id>urn:liuhen:disclosure:{}</id>\n",
+            escape(&item.id)
+        ));
+        xml.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            rfc3339(last_modified(item))
+        ));
         xml.push_str(&format!(
             "    <published>{}</published>\n",
             rfc3339(item.first_published_on)
@@ -426,7 +489,9 @@ fn table_of(item: &PublicItem) -> Option<Table> {
 }
 
 fn iso(text: &str) -> String {
-    parse_cn_date(text).map(|d| d.to_string()).unwrap_or_default()
+    parse_cn_date(text)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
 }
 
 /// The rows of one table: every published, not withdrawn decision of that kind.
@@ -438,10 +503,16 @@ async fn table_rows(state: &PortalState, table: Table) -> Result<Vec<Vec<String>
         .map(|b| (b.id.to_string(), b.profile.uscc))
         .collect();
     let mut items = all_published(state, None, Some(ItemKind::Decision)).await?;
-    items.sort_by(|a, b| a.first_published_on.cmp(&b.first_published_on).then(a.id.cmp(&b.id)));
+    items.sort_by(|a, b| {
+        a.first_published_on
+            .cmp(&b.first_published_on)
+            .then(a.id.cmp(&b.id))
+    });
     let mut rows = Vec::new();
     for item in items.iter().filter(|i| table_of(i) == Some(table)) {
-        let Some(content) = &item.content else { continue };
+        let Some(content) = &item.content else {
+            continue;
+        };
         let f = |key: &str| field_text(content, key).to_owned();
         let party = f("party");
         let class = if is_natural_person(&party) {
@@ -537,10 +608,21 @@ fn csv_cell(text: &str) -> String {
 /// The CSV text (UTF-8 with BOM so spreadsheet programs detect the encoding; CRLF lines).
 pub fn to_csv(columns: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = String::from("\u{feff}");
-    out.push_str(&columns.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+    out.push_str(
+        &columns
+            .iter()
+            .map(|c| csv_cell(c))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push_str("\r\n");
     for row in rows {
-        out.push_str(&row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &row.iter()
+                .map(|c| csv_cell(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out

@@ -31,7 +31,12 @@ const HOME_ITEMS: usize = 10;
 
 /// `2024年9月27日` (D5-c display format).
 pub(crate) fn cn_date(date: Date) -> String {
-    format!("{}年{}月{}日", date.year(), u8::from(date.month()), date.day())
+    format!(
+        "{}年{}月{}日",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// Today in China (T1).
@@ -277,10 +282,9 @@ pub(crate) async fn search(
     };
     let served_page = results.offset / PAGE_SIZE + 1;
     let prev_url = (served_page > 1).then(|| page_url(served_page - 1));
-    let next_url =
-        (results.offset + results.hits.len() < results.total && results.offset + PAGE_SIZE
-            <= liuhen_search::query::MAX_OFFSET)
-            .then(|| page_url(served_page + 1));
+    let next_url = (results.offset + results.hits.len() < results.total
+        && results.offset + PAGE_SIZE <= liuhen_search::query::MAX_OFFSET)
+        .then(|| page_url(served_page + 1));
     let bodies = all_bodies(&state.app).await?;
     html(&view::Search {
         q: params.q.clone(),
@@ -338,7 +342,11 @@ pub(crate) async fn item(
     if let Some(content) = &item.content
         && let Some(map) = content.get("fields").and_then(Value::as_object)
     {
-        for (key, value) in map {
+        // D8-e order first (文号, 相对人, 事项, 事实, 依据, 机关, 日期), then the rest.
+        let order = item.kind.mandatory_fields();
+        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+        entries.sort_by_key(|(key, _)| order.iter().position(|k| k == key).unwrap_or(order.len()));
+        for (key, value) in entries {
             match value {
                 Value::String(text) => {
                     fields.push((field_label(key).to_owned(), text.clone()));
@@ -548,10 +556,7 @@ pub(crate) async fn body(
             .map_or_else(|| e.delegating_body.to_string(), |b| b.profile.name.clone());
         (format!("/bodies/{}", e.delegating_body), name)
     });
-    let catalogue = app
-        .services
-        .review_catalogue(&ctx, &body.id, None)
-        .await?;
+    let catalogue = app.services.review_catalogue(&ctx, &body.id, None).await?;
     let annual = published_of(app, Some(body.id.clone()), ItemKind::AnnualData)
         .await?
         .iter()
@@ -839,8 +844,14 @@ pub(crate) async fn annual(
             .collect()
     };
     let charts = vec![
-        chart("立案数（按执法行为类别）", label_actions(&figures.cases_by_action)),
-        chart("作出决定数（按执法行为类别）", label_actions(&figures.decisions_by_action)),
+        chart(
+            "立案数（按执法行为类别）",
+            label_actions(&figures.cases_by_action),
+        ),
+        chart(
+            "作出决定数（按执法行为类别）",
+            label_actions(&figures.decisions_by_action),
+        ),
         chart("决定结果", rows(&figures.decisions_by_outcome)),
         chart("行政处罚种类", rows(&figures.penalties_by_kind)),
         chart("检查结果", rows(&figures.inspections_by_result)),
@@ -867,18 +878,30 @@ pub(crate) async fn annual(
             vec![
                 ("自行更正".to_owned(), figures.corrections_self),
                 ("收到更正申请".to_owned(), figures.correction_requests),
-                ("申请已更正".to_owned(), figures.correction_requests_corrected),
-                ("申请不予更正".to_owned(), figures.correction_requests_refused),
+                (
+                    "申请已更正".to_owned(),
+                    figures.correction_requests_corrected,
+                ),
+                (
+                    "申请不予更正".to_owned(),
+                    figures.correction_requests_refused,
+                ),
             ],
         ),
-        chart("撤销、确认违法、责令重作", rows(&figures.withdrawals_by_event)),
+        chart(
+            "撤销、确认违法、责令重作",
+            rows(&figures.withdrawals_by_event),
+        ),
     ];
     let totals = vec![
         (
             "立案总数".to_owned(),
             figures.cases_by_action.values().sum::<u64>().to_string(),
         ),
-        ("不予立案".to_owned(), figures.cases_not_initiated.to_string()),
+        (
+            "不予立案".to_owned(),
+            figures.cases_not_initiated.to_string(),
+        ),
         ("结案".to_owned(), figures.cases_closed.to_string()),
         ("罚款总额".to_owned(), yuan(figures.fines_fen)),
         ("没收违法所得".to_owned(), yuan(figures.confiscations_fen)),

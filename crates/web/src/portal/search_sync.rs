@@ -247,11 +247,8 @@ pub(crate) fn indexed(item: &PublicItem) -> Option<IndexedItem> {
         .take(liuhen_search::index::MAX_TEXT_CHARS)
         .collect();
     let decided_on = parse_cn_date(field_text(content, "date")).unwrap_or(item.published_on);
-    let published_at = OffsetDateTime::new_in_offset(
-        item.published_on,
-        Time::MIDNIGHT,
-        liuhen_core::CHINA_OFFSET,
-    );
+    let published_at =
+        OffsetDateTime::new_in_offset(item.published_on, Time::MIDNIGHT, liuhen_core::CHINA_OFFSET);
     Some(IndexedItem {
         id: item.id.clone(),
         body_id: item.body.to_string(),
