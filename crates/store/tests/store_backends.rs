@@ -176,6 +176,51 @@ async fn sqlite_data_survives_reopening_the_file() {
     reopened.close().await;
 }
 
+/// SQLite only: two stores on one file (two processes) append to one stream in turn. Each
+/// writer's remembered stream heads must give way to the other's appends: the seq check stays
+/// exact (no false conflict, no gap or duplicate accepted).
+#[tokio::test]
+async fn two_writers_on_one_file_keep_the_seq_check_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = open_sqlite(&dir).await;
+    let two = open_sqlite(&dir).await;
+    let append = |store: &SqlStore, seq: u64| {
+        let store = store.clone();
+        async move {
+            store
+                .append(store_suite::records(vec![store_suite::record(
+                    "case/c1",
+                    seq,
+                    &format!("记录{seq}"),
+                )]))
+                .await
+        }
+    };
+    append(&one, 1).await.unwrap();
+    append(&one, 2).await.unwrap();
+    append(&two, 3).await.unwrap();
+    // `one` last saw head 2; the stream is at 3.
+    assert!(matches!(
+        append(&one, 3).await,
+        Err(liuhen_core::ports::StoreError::Conflict { actual: 3, .. })
+    ));
+    assert!(matches!(
+        append(&one, 5).await,
+        Err(liuhen_core::ports::StoreError::Conflict { actual: 3, .. })
+    ));
+    let receipts = append(&one, 4).await.unwrap();
+    assert_eq!(
+        (receipts[0].seq, receipts[0].log_index),
+        (StreamSeq(4), LogIndex(3))
+    );
+    assert!(matches!(
+        append(&two, 4).await,
+        Err(liuhen_core::ports::StoreError::Conflict { actual: 4, .. })
+    ));
+    one.close().await;
+    two.close().await;
+}
+
 /// PostgreSQL only: a set but unreachable server is an error, never a silent skip.
 #[tokio::test]
 async fn postgres_unreachable_server_is_an_error() {

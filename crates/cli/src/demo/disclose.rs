@@ -273,7 +273,6 @@ impl Desk {
         item: CaseItem,
         treatment: Disc,
         drafted_at: OffsetDateTime,
-        _now: OffsetDateTime,
     ) -> Result<Vec<(OffsetDateTime, Task)>, DemoError> {
         let next_day = at(day_of(drafted_at) + Duration::days(1), 9, 30);
         let task = |act: Act, then: Then| Task {
@@ -284,19 +283,15 @@ impl Desk {
         Ok(match treatment {
             Disc::OnTime => vec![(next_day, task(Act::Collect, Then::Done))],
             Disc::Late => {
-                // Two days after the D12 due date (supervision shows 逾期公示).
-                let row = services
-                    .store()
-                    .projection(ProjectionKind::Disclosure, &item.item)
-                    .await?
-                    .ok_or_else(|| DemoError::Data(format!("item {}", item.item)))?;
-                let due: Option<Date> = row
-                    .data
-                    .get("obligations")
-                    .and_then(|o| o.get(0))
-                    .and_then(|o| o.get("due"))
-                    .and_then(|d| serde_json::from_value(d.clone()).ok());
-                let due = due.ok_or_else(|| DemoError::Data(format!("due of {}", item.item)))?;
+                // Collected two days after the D12 due date, published a day later
+                // (supervision shows 逾期公示 with the item's step history).
+                let view = item_view(services, &item.item).await?;
+                let due = view
+                    .obligations
+                    .iter()
+                    .find(|o| o.key == "d12")
+                    .map(|o| o.due)
+                    .ok_or_else(|| DemoError::Data(format!("due of {}", item.item)))?;
                 vec![(
                     at(due + Duration::days(2), 9, 30),
                     task(Act::Collect, Then::Done),
@@ -344,15 +339,7 @@ impl Desk {
                 let collector = self.staff(item.body, "officer2")?;
                 // D3-c: a mandatory summary field the prefill left empty is completed from
                 // the case, with the reason recorded (supervision sees the change).
-                // The projection as the service keeps it (the demo's bookkeeping is not a
-                // user's read, so it is not audited).
-                let row = services
-                    .store()
-                    .projection(ProjectionKind::Disclosure, id)
-                    .await?
-                    .ok_or_else(|| DemoError::Data(format!("item {id}")))?;
-                let view: ItemView = serde_json::from_value(row.data)
-                    .map_err(|err| DemoError::Data(format!("item {id}: {err}")))?;
+                let view = item_view(services, id).await?;
                 let mut changes = Map::new();
                 for field in view.kind.mandatory_fields() {
                     let blank = view
@@ -625,6 +612,17 @@ impl Desk {
         }
         Ok(())
     }
+}
+
+/// An item's projection as the service keeps it (the demo's bookkeeping is not a user's read,
+/// so it is not audited).
+async fn item_view(services: &Services, id: &str) -> Result<ItemView, DemoError> {
+    let row = services
+        .store()
+        .projection(ProjectionKind::Disclosure, id)
+        .await?
+        .ok_or_else(|| DemoError::Data(format!("item {id}")))?;
+    serde_json::from_value(row.data).map_err(|err| DemoError::Data(format!("item {id}: {err}")))
 }
 
 /// A synthetic evidence file (hashes only; the demo has no scanned paper).

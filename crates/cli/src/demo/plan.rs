@@ -523,7 +523,7 @@ pub struct CasePlan {
 pub enum Disc {
     /// Collected, reviewed and published within its D12 period.
     OnTime,
-    /// Published three days after its due date (supervision shows it as 逾期公示).
+    /// Published after its D12 due date (supervision shows it as 逾期公示).
     Late,
     /// Collected and submitted, never reviewed: pending past its due date.
     Stuck,

@@ -306,7 +306,7 @@ pub async fn run_cases(
                 party: run.party,
                 facts: facts(run),
             };
-            for (next, task) in desk.drafted(services, case, treatment, at, now).await? {
+            for (next, task) in desk.drafted(services, case, treatment, at).await? {
                 if next + Duration::minutes(10) < now {
                     push(&mut agenda, &mut tasks, next, Task::Disclose(task));
                 }

@@ -147,18 +147,49 @@ fn case_projection(view: &CaseView) -> Result<Projection, CoreError> {
     })
 }
 
+/// Which record summaries folding one record into a case changes (`fold_case`): the ones it
+/// pushes at the end, and the one it marks superseded or voided (R4-a). Nothing else of the
+/// list changes; a debug assertion in `append_case_record` checks this against a full diff.
+struct ChangedSummaries {
+    /// Summaries before the fold: every position from here on is new.
+    before_len: usize,
+    /// Position of the summary the record supersedes or voids, if any.
+    target: Option<usize>,
+}
+
+impl ChangedSummaries {
+    fn of(view: &CaseView, record: &Record) -> Self {
+        ChangedSummaries {
+            before_len: view.records.len(),
+            target: record
+                .supersedes
+                .and_then(|seq| view.records.iter().position(|r| r.seq == seq)),
+        }
+    }
+
+    /// The changed positions in `after`, ascending.
+    fn positions(&self, after: &CaseView) -> Vec<usize> {
+        let mut positions: Vec<usize> = self
+            .target
+            .filter(|&target| target < self.before_len)
+            .into_iter()
+            .collect();
+        positions.extend(self.before_len..after.records.len());
+        positions
+    }
+}
+
 /// The case projection in the incremental form (ports `ProjectionItem`): the view without its
-/// record summaries, plus the summaries that differ between `before` and `after` (new ones and
-/// ones marked superseded or voided), keyed by position.
+/// record summaries, plus the summaries `changed` names, keyed by position.
 fn case_projection_incremental(
-    before: &CaseView,
+    changed: &ChangedSummaries,
     after: &mut CaseView,
 ) -> Result<(Projection, Vec<ProjectionItem>), CoreError> {
     let mut items = Vec::new();
-    for (position, summary) in after.records.iter().enumerate() {
-        if before.records.get(position) == Some(summary) {
+    for position in changed.positions(after) {
+        let Some(summary) = after.records.get(position) else {
             continue;
-        }
+        };
         items.push(ProjectionItem {
             kind: ProjectionKind::Case,
             id: after.id.to_string(),
@@ -213,6 +244,10 @@ const CASE_CACHE_CAPACITY: usize = 512;
 #[derive(Debug, Default)]
 pub(crate) struct CaseCache {
     views: std::collections::HashMap<String, CaseView>,
+    /// The deadline rows this process last wrote for a case, with the seq they were written
+    /// at: when the stream is still at that seq and the new set is equal, the batch leaves the
+    /// stored set alone instead of deleting and re-inserting it.
+    deadlines: std::collections::HashMap<String, (StreamSeq, Vec<DeadlineRow>)>,
 }
 
 /// A number to assign in the body stream within the same batch (R26-b).
@@ -239,13 +274,16 @@ impl Services {
             && let Some(evict) = cache.views.keys().next().cloned()
         {
             cache.views.remove(&evict);
+            cache.deadlines.remove(&evict);
         }
         cache.views.insert(id, view);
     }
 
     /// Drops a case's cached view (after a failed append, whose outcome may be unknown).
     pub(crate) fn forget_case(&self, case_id: &str) {
-        self.case_cache().views.remove(case_id);
+        let mut cache = self.case_cache();
+        cache.views.remove(case_id);
+        cache.deadlines.remove(case_id);
     }
 
     /// The case to write to, at stream head `head` (read by the caller under the stream lock):
@@ -262,12 +300,13 @@ impl Services {
         let Some(head) = head else {
             return Err(not_found());
         };
+        // Taken out, not cloned: the caller holds the stream lock, and a successful append
+        // puts the next state back (`remember_case`).
         let cached = self
             .case_cache()
             .views
-            .get(case_id.as_str())
-            .filter(|view| view.last_seq == head.seq)
-            .cloned();
+            .remove(case_id.as_str())
+            .filter(|view| view.last_seq == head.seq);
         let view = match cached {
             Some(view) => view,
             None => {
@@ -1059,7 +1098,7 @@ impl Services {
                 let outcome = self
                     .append_case_record(
                         ctx,
-                        &view,
+                        view,
                         &stream,
                         head,
                         set,
@@ -1078,7 +1117,7 @@ impl Services {
             match self
                 .append_case_record(
                     ctx,
-                    &view,
+                    view,
                     &stream,
                     head,
                     set,
@@ -1101,7 +1140,7 @@ impl Services {
     async fn append_case_record(
         &self,
         ctx: &Ctx,
-        view: &CaseView,
+        view: CaseView,
         stream: &StreamId,
         head: crate::ports::StreamHead,
         set: &RuleSet,
@@ -1130,15 +1169,42 @@ impl Services {
             input.supersedes,
             set.id.clone(),
         )?;
-        let mut next = fold_case(Some(view.clone()), &record, &self.rules)?;
+        // The summaries this record can change: the ones it adds (at the end) and the one it
+        // supersedes or voids (R4-a). Found before the fold consumes the view, so that the
+        // view is not cloned: the cost of an append does not grow with the case.
+        let changed = ChangedSummaries::of(&view, &record);
+        #[cfg(debug_assertions)]
+        let before = view.clone();
+        let case_id = view.id.clone();
+        let mut next = fold_case(Some(view), &record, &self.rules)?;
+        #[cfg(debug_assertions)]
+        {
+            let written = changed.positions(&next);
+            let missed: Vec<usize> = (0..next.records.len())
+                .filter(|&i| before.records.get(i) != next.records.get(i))
+                .filter(|i| !written.contains(i))
+                .collect();
+            debug_assert!(
+                missed.is_empty(),
+                "fold_case changed summaries {missed:?} that ChangedSummaries does not know of"
+            );
+        }
         let deadlines = case_deadlines(&next, &self.rules, &self.calendar)?;
+        // The stored set is the one this process wrote at the current head (the view is at
+        // the head, checked under the stream lock); an equal set need not be rewritten.
+        let unchanged = self
+            .case_cache()
+            .deadlines
+            .remove(case_id.as_str())
+            .is_some_and(|(seq, known)| seq.0 + 1 == next.last_seq.0 && known == deadlines);
         records.push(new);
         let case_index = records.len() - 1;
-        // Only the record summaries this record changed are written (the new one, and the one
-        // it supersedes or voids): the cost of an append does not grow with the case.
-        let (projection, items) = case_projection_incremental(view, &mut next)?;
+        let (projection, items) = case_projection_incremental(&changed, &mut next)?;
         projections.push(projection);
-        let mut deadline_sets = vec![(stream.clone(), deadlines)];
+        let mut deadline_sets = Vec::new();
+        if !unchanged {
+            deadline_sets.push((stream.clone(), deadlines.clone()));
+        }
         // D3-b (issue 8): a decision or result drafts its disclosure item in the same batch.
         if let Some((item_record, item_projection, item_deadlines)) =
             self.disclosure_for_case_record(&record, &next).await?
@@ -1158,7 +1224,7 @@ impl Services {
         let receipts = match self.store.append(batch).await {
             Ok(receipts) => receipts,
             Err(err) => {
-                self.forget_case(view.id.as_str());
+                self.forget_case(case_id.as_str());
                 return Err(err.into());
             }
         };
@@ -1166,6 +1232,9 @@ impl Services {
             .get(case_index)
             .copied()
             .ok_or_else(|| CoreError::Store(StoreError::Corrupt("no receipt".into())))?;
+        self.case_cache()
+            .deadlines
+            .insert(case_id.to_string(), (next.last_seq, deadlines));
         self.remember_case(next);
         Ok(receipt)
     }
@@ -1562,7 +1631,7 @@ impl Services {
             match self
                 .append_case_record(
                     ctx,
-                    &view,
+                    view,
                     &stream,
                     head,
                     set,

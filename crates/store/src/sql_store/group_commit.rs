@@ -16,6 +16,8 @@
 //! batches are appended to the log in ONE call at the end of the group (checked to land at the
 //! indexes assigned), so the tree's right edge is rewritten once per group, not once per batch.
 
+use std::collections::HashMap;
+
 use liuhen_core::ports::{AppendBatch, Digest32, Receipt, StoreError};
 use sqlx::{Connection, PgConnection, PgPool, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
@@ -68,7 +70,49 @@ impl Appender {
     }
 }
 
+/// Streams whose heads the writer remembers at most; beyond it the cache starts afresh.
+const HEAD_CACHE_CAPACITY: usize = 100_000;
+
+/// Stream heads as of the writer's last commit, valid while the log is still at `log_size`.
+///
+/// Why: the seq check of every batch read its streams' heads, one statement each. Every
+/// record is appended together with its log leaf, in one transaction (`Store::append` is the
+/// only way records are written), so if the log size read under the write lock equals the size
+/// this writer left after its last commit, no one else — no other process or node — appended
+/// any record since, and the heads it remembers are exact. Otherwise the cache is dropped and
+/// heads are read. A failed group drops it too.
+#[derive(Debug, Default)]
+pub(crate) struct HeadCache {
+    log_size: Option<u64>,
+    heads: HashMap<String, u64>,
+}
+
+impl HeadCache {
+    /// Makes the cache valid for a group starting at log size `size`.
+    fn validate(&mut self, size: u64) {
+        if self.log_size != Some(size) {
+            self.heads.clear();
+            self.log_size = None;
+        }
+    }
+
+    /// Takes the heads a committed group moved, and the log size it left.
+    fn committed(&mut self, moved: HashMap<String, u64>, size: u64) {
+        if self.heads.len() + moved.len() > HEAD_CACHE_CAPACITY {
+            self.heads.clear();
+        }
+        self.heads.extend(moved);
+        self.log_size = Some(size);
+    }
+
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.log_size = None;
+    }
+}
+
 async fn writer_loop(backend: Backend, mut jobs: mpsc::Receiver<Job>) {
+    let mut heads = HeadCache::default();
     while let Some(first) = jobs.recv().await {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -78,9 +122,12 @@ async fn writer_loop(backend: Backend, mut jobs: mpsc::Receiver<Job>) {
             }
         }
         let outcomes = match &backend {
-            Backend::Sqlite { writer, .. } => commit_sqlite(writer, &group).await,
-            Backend::Postgres(pool) => commit_postgres(pool, &group).await,
+            Backend::Sqlite { writer, .. } => commit_sqlite(writer, &group, &mut heads).await,
+            Backend::Postgres(pool) => commit_postgres(pool, &group, &mut heads).await,
         };
+        if outcomes.is_err() {
+            heads.clear();
+        }
         let outcomes = match outcomes {
             Ok(outcomes) => outcomes,
             // The transaction itself failed (begin, savepoint, commit): nothing of the group
@@ -112,30 +159,48 @@ macro_rules! group_ops {
     ($apply:ident, $commit:ident, $ops:ident, $Conn:ty, $Pool:ty, $begin:expr, $lock:expr) => {
         /// Checks and writes one batch's rows inside the current transaction or savepoint, its
         /// records at log indexes `first_index..` (the leaves follow at the end of the group).
-        async fn $apply(conn: &mut $Conn, batch: &AppendBatch, first_index: u64) -> Outcome {
+        async fn $apply(
+            conn: &mut $Conn,
+            batch: &AppendBatch,
+            first_index: u64,
+            known: &(dyn Fn(&str) -> Option<u64> + Sync),
+        ) -> Outcome {
             ops::check_batch_shape(batch)?;
-            ops::$ops::check_heads(&mut *conn, &batch.records).await?;
+            ops::$ops::check_heads(&mut *conn, &batch.records, known).await?;
             ops::$ops::write_batch(&mut *conn, batch, first_index).await
         }
 
         /// Applies `group` in one transaction; `Err` when the transaction itself failed.
-        async fn $commit(pool: &$Pool, group: &[Job]) -> Result<Vec<Outcome>, GroupError> {
+        async fn $commit(
+            pool: &$Pool,
+            group: &[Job],
+            heads: &mut HeadCache,
+        ) -> Result<Vec<Outcome>, GroupError> {
             let mut tx = pool.begin_with($begin).await?;
             if let Some(lock) = $lock {
                 sqlx::query(lock).execute(&mut *tx).await?;
             }
             // The write lock is held: nobody else can move the log between here and the commit.
             let start = log::meta_in(LogConn::from(&mut *tx)).await?.size;
+            heads.validate(start);
+            // Heads moved by the group's successful batches so far (later batches see them).
+            let mut moved: HashMap<String, u64> = HashMap::new();
             let mut next_index = start;
             let mut leaves: Vec<Digest32> = Vec::new();
             let mut outcomes = Vec::with_capacity(group.len());
             for job in group {
+                let known = |stream: &str| {
+                    moved
+                        .get(stream)
+                        .or_else(|| heads.heads.get(stream))
+                        .copied()
+                };
                 let outcome = if let [_] = group {
                     // A lone batch needs no savepoint: on failure the whole transaction goes.
-                    $apply(&mut tx, &job.batch, next_index).await
+                    $apply(&mut tx, &job.batch, next_index, &known).await
                 } else {
                     let mut savepoint = Connection::begin(&mut *tx).await?;
-                    let outcome = $apply(&mut savepoint, &job.batch, next_index).await;
+                    let outcome = $apply(&mut savepoint, &job.batch, next_index, &known).await;
                     if outcome.is_ok() {
                         savepoint.commit().await?;
                     } else {
@@ -146,6 +211,9 @@ macro_rules! group_ops {
                 if outcome.is_ok() {
                     leaves.extend(job.batch.records.iter().map(|record| record.hash));
                     next_index = start + leaves.len() as u64;
+                    for record in &job.batch.records {
+                        moved.insert(record.stream.to_string(), record.seq.0);
+                    }
                 }
                 outcomes.push(outcome);
             }
@@ -156,6 +224,7 @@ macro_rules! group_ops {
                 } else {
                     tx.rollback().await?;
                 }
+                heads.committed(moved, start);
                 return Ok(outcomes);
             }
             // One log append for the whole group: the tree's right edge is read and rewritten
@@ -167,6 +236,7 @@ macro_rules! group_ops {
                 );
             }
             tx.commit().await?;
+            heads.committed(moved, start + leaves.len() as u64);
             Ok(outcomes)
         }
     };

@@ -281,12 +281,19 @@ macro_rules! backend_ops {
             /// counting the batch's earlier records of the same stream. Runs inside the write
             /// transaction after the log lock is held, so no other writer can move a head
             /// between this check and the commit.
-            pub(crate) async fn check_heads(conn: &mut Conn, records: &[NewRecord]) -> Result<(), StoreError> {
+            ///
+            /// `known` answers the head of a stream when the caller knows it for certain
+            /// (`group_commit`'s head cache); other streams are read.
+            pub(crate) async fn check_heads(
+                conn: &mut Conn,
+                records: &[NewRecord],
+                known: &(dyn Fn(&str) -> Option<u64> + Sync),
+            ) -> Result<(), StoreError> {
                 let mut heads: HashMap<&str, u64> = HashMap::new();
                 for record in records {
                     let stream = record.stream.as_str();
-                    let head = match heads.get(stream) {
-                        Some(head) => *head,
+                    let head = match heads.get(stream).copied().or_else(|| known(stream)) {
+                        Some(head) => head,
                         None => stream_head(&mut *conn, stream).await?.map_or(0, |head| head.seq.0),
                     };
                     if head.checked_add(1) != Some(record.seq.0) {
