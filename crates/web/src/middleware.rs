@@ -183,11 +183,26 @@ mod tests {
             );
         };
         check(Method::POST, "cases/c1/records", StatusCode::CREATED, true);
-        check(Method::POST, "cases/c1/records", StatusCode::FORBIDDEN, false);
-        check(Method::POST, "cases/c1/records", StatusCode::UNPROCESSABLE_ENTITY, false);
+        check(
+            Method::POST,
+            "cases/c1/records",
+            StatusCode::FORBIDDEN,
+            false,
+        );
+        check(
+            Method::POST,
+            "cases/c1/records",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+        );
         check(Method::POST, "cases", StatusCode::CREATED, false);
         check(Method::POST, "cases//records", StatusCode::CREATED, false);
-        check(Method::POST, "cases/c1/records/x", StatusCode::CREATED, false);
+        check(
+            Method::POST,
+            "cases/c1/records/x",
+            StatusCode::CREATED,
+            false,
+        );
         check(Method::PUT, "cases/c1/records", StatusCode::OK, false);
     }
 }

@@ -41,7 +41,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("head", "/api/v1/cases/{id}/evidence/uploads/{upload}"),
     ("get", "/api/v1/cases/{id}/evidence/uploads/{upload}"),
     ("patch", "/api/v1/cases/{id}/evidence/uploads/{upload}"),
-    ("post", "/api/v1/cases/{id}/evidence/uploads/{upload}/finish"),
+    (
+        "post",
+        "/api/v1/cases/{id}/evidence/uploads/{upload}/finish",
+    ),
     ("get", "/api/v1/cases/{id}/evidence/{sha256}"),
     ("get", "/api/v1/cases/{id}/casefile"),
     ("get", "/api/v1/disclosures"),

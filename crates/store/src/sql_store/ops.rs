@@ -61,9 +61,7 @@ pub(crate) fn check_batch_shape(batch: &AppendBatch) -> Result<(), StoreError> {
     // row (last_seq, status) says otherwise.
     for item in &batch.items {
         let owner = batch.projections.iter().any(|projection| {
-            projection.kind == item.kind
-                && projection.id == item.id
-                && needs_items(projection)
+            projection.kind == item.kind && projection.id == item.id && needs_items(projection)
         });
         if !owner {
             return Err(backend(SqlStoreError::InvalidBatch(format!(
@@ -119,10 +117,7 @@ fn split_list(projection: &Projection) -> (String, ListForm) {
 
 /// Puts the stored items of a row back into its list field, checking that the keys are
 /// `0..n`. Rows whose list field is not `null` are left as they are.
-fn merge_list(
-    projection: &mut Projection,
-    items: Vec<(i64, String)>,
-) -> Result<(), StoreError> {
+fn merge_list(projection: &mut Projection, items: Vec<(i64, String)>) -> Result<(), StoreError> {
     let Some(field) = projection.kind.items_field() else {
         return Ok(());
     };

@@ -1089,7 +1089,9 @@ pub async fn projection_lists_are_written_incrementally_and_read_whole(store: &d
     assert_eq!(read, case_with_list("c1", 2, expected.clone()));
     // Lists merge the same way, one case with a list beside one without.
     let mut other = records(vec![record("case/c2", 1, "立案")]);
-    other.projections.push(case_projection("c2", Some("b1"), "open", 1));
+    other
+        .projections
+        .push(case_projection("c2", Some("b1"), "open", 1));
     store.append(other).await.unwrap();
     let listed = store
         .list_projections(&ProjectionQuery {
