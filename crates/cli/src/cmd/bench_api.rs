@@ -420,7 +420,7 @@ async fn bench(args: BenchApiArgs) -> anyhow::Result<Value> {
                 })
                 .is_ok()
             {
-                if (n - prefill) % per_case == 0 {
+                if (n - prefill).is_multiple_of(per_case) {
                     match open_case(&mut client).await {
                         Ok(new_path) => {
                             path = new_path;
