@@ -135,7 +135,11 @@ suite!(
         projection_lists_are_written_incrementally_and_read_whole,
         audit_entries_of_a_batch_commit_with_its_records,
     ],
-    arc: [concurrent_appends_to_one_stream_are_gap_free, concurrent_appends_to_many_streams_keep_batches_whole],
+    arc: [
+        concurrent_appends_to_one_stream_are_gap_free,
+        concurrent_appends_to_many_streams_keep_batches_whole,
+        failing_and_overlapping_batches_in_a_group_keep_the_others_whole,
+    ],
 );
 
 /// SQLite only: everything written survives closing and reopening the database file, and the

@@ -154,9 +154,9 @@ async fn writer_loop(backend: Backend, mut jobs: mpsc::Receiver<Job>) {
 /// Why a whole group failed.
 type GroupError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Instantiates `apply` and `commit` for one backend.
+/// Instantiates `apply`, `commit` and its two ways (`merged`, `sequential`) for one backend.
 macro_rules! group_ops {
-    ($apply:ident, $commit:ident, $ops:ident, $Conn:ty, $Pool:ty, $begin:expr, $lock:expr) => {
+    ($apply:ident, $commit:ident, $merged:ident, $sequential:ident, $ops:ident, $Conn:ty, $Pool:ty, $begin:expr, $lock:expr) => {
         /// Checks and writes one batch's rows inside the current transaction or savepoint, its
         /// records at log indexes `first_index..` (the leaves follow at the end of the group).
         async fn $apply(
@@ -171,7 +171,113 @@ macro_rules! group_ops {
         }
 
         /// Applies `group` in one transaction; `Err` when the transaction itself failed.
+        ///
+        /// First as one merged write (`ops::write_group`: a few multi-row statements for the
+        /// whole group); if the group's rows cannot be merged or the merged write fails, that
+        /// transaction is rolled back and the group is applied batch by batch, each in its own
+        /// savepoint, which isolates the failing batch and answers it with its own error.
         async fn $commit(
+            pool: &$Pool,
+            group: &[Job],
+            heads: &mut HeadCache,
+        ) -> Result<Vec<Outcome>, GroupError> {
+            if let Some(outcomes) = $merged(pool, group, heads).await? {
+                return Ok(outcomes);
+            }
+            $sequential(pool, group, heads).await
+        }
+
+        /// The merged way of [`$commit`]: every batch's seq check in order (reads only), then
+        /// one `write_group` of the batches that passed. `Ok(None)`: nothing was written (the
+        /// transaction was rolled back); use the sequential way.
+        async fn $merged(
+            pool: &$Pool,
+            group: &[Job],
+            heads: &mut HeadCache,
+        ) -> Result<Option<Vec<Outcome>>, GroupError> {
+            let mut tx = pool.begin_with($begin).await?;
+            if let Some(lock) = $lock {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            let start = log::meta_in(LogConn::from(&mut *tx)).await?.size;
+            heads.validate(start);
+            let mut moved: HashMap<String, u64> = HashMap::new();
+            // `None`: passed its checks, answered with its receipts after the write.
+            let mut refused: Vec<Option<StoreError>> = Vec::with_capacity(group.len());
+            let mut accepted: Vec<&AppendBatch> = Vec::new();
+            for job in group {
+                let known = |stream: &str| {
+                    moved
+                        .get(stream)
+                        .or_else(|| heads.heads.get(stream))
+                        .copied()
+                };
+                let checked = match ops::check_batch_shape(&job.batch) {
+                    Ok(()) => ops::$ops::check_heads(&mut tx, &job.batch.records, &known).await,
+                    Err(err) => Err(err),
+                };
+                match checked {
+                    Ok(()) => {
+                        for record in &job.batch.records {
+                            moved.insert(record.stream.to_string(), record.seq.0);
+                        }
+                        accepted.push(&job.batch);
+                        refused.push(None);
+                    }
+                    Err(err) => refused.push(Some(err)),
+                }
+            }
+            if !ops::mergeable(&accepted) {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            let mut receipts = if accepted.is_empty() {
+                Vec::new()
+            } else {
+                match ops::$ops::write_group(&mut tx, &accepted, start).await {
+                    Ok(receipts) => receipts,
+                    Err(_) => {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    }
+                }
+            }
+            .into_iter();
+            let leaves: Vec<Digest32> = accepted
+                .iter()
+                .flat_map(|batch| batch.records.iter().map(|record| record.hash))
+                .collect();
+            if leaves.is_empty() {
+                if accepted.is_empty() {
+                    tx.rollback().await?;
+                } else {
+                    tx.commit().await?;
+                }
+            } else {
+                let first_index = log_glue::append_in(LogConn::from(&mut *tx), &leaves).await?;
+                if first_index != start {
+                    return Err(format!(
+                        "log grew from {start} to {first_index} under the write lock"
+                    )
+                    .into());
+                }
+                tx.commit().await?;
+            }
+            heads.committed(moved, start + leaves.len() as u64);
+            let mut outcomes = Vec::with_capacity(group.len());
+            for refusal in refused {
+                outcomes.push(match refusal {
+                    Some(err) => Err(err),
+                    None => receipts
+                        .next()
+                        .ok_or_else(|| StoreError::Corrupt("merged write lost a receipt".into())),
+                });
+            }
+            Ok(Some(outcomes))
+        }
+
+        /// The sequential way of [`$commit`]: each batch in its own savepoint.
+        async fn $sequential(
             pool: &$Pool,
             group: &[Job],
             heads: &mut HeadCache,
@@ -247,6 +353,8 @@ macro_rules! group_ops {
 group_ops!(
     apply_sqlite,
     commit_sqlite,
+    merged_sqlite,
+    sequential_sqlite,
     sqlite,
     SqliteConnection,
     SqlitePool,
@@ -257,6 +365,8 @@ group_ops!(
 group_ops!(
     apply_postgres,
     commit_postgres,
+    merged_postgres,
+    sequential_postgres,
     postgres,
     PgConnection,
     PgPool,

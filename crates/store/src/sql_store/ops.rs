@@ -83,6 +83,33 @@ pub(crate) fn check_batch_shape(batch: &AppendBatch) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Rows per multi-row INSERT of a merged group ([`mergeable`]): at most 8 parameters a row, so
+/// a statement stays well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const GROUP_INSERT_CHUNK: usize = 500;
+
+/// Whether `batches` can be written by one multi-row statement per table (`write_group`) with
+/// exactly the rows that writing them one after the other would leave: no projection row and no
+/// deadline set is named twice (by two batches, or twice by one), so the order of the batches
+/// cannot matter for those tables. Records and audit entries are independent rows anyway, and
+/// an item always belongs to a projection row of its own batch ([`check_batch_shape`]).
+pub(crate) fn mergeable(batches: &[&AppendBatch]) -> bool {
+    let mut projections = std::collections::HashSet::new();
+    let mut streams = std::collections::HashSet::new();
+    for batch in batches {
+        for projection in &batch.projections {
+            if !projections.insert((projection.kind, projection.id.as_str())) {
+                return false;
+            }
+        }
+        for (stream, _) in &batch.deadlines {
+            if !streams.insert(stream.as_str()) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Projection items written per multi-row INSERT (4 parameters each; well under SQLite's
 /// 32,766 and PostgreSQL's 65,535 bound parameters).
 const ITEM_INSERT_CHUNK: usize = 500;
@@ -357,6 +384,181 @@ macro_rules! backend_ops {
                 }
                 for entry in &batch.audit {
                     audit(&mut *conn, entry).await?;
+                }
+                Ok(receipts)
+            }
+
+            /// Writes the rows of `batches` — already seq-checked, and [`mergeable`] — with one
+            /// multi-row statement per table (chunked), their records at log indexes
+            /// `first_index..` in order: the same rows as [`write_batch`] on each batch in turn,
+            /// in a handful of statements instead of five or more per batch. Why: on SQLite every
+            /// statement is a round trip to the connection's worker thread, which dominated the
+            /// cost of an append (issue 5, docs/BENCHMARKS.md).
+            ///
+            /// Any error leaves the transaction to be rolled back by the caller, which then
+            /// writes the group batch by batch to find out which one failed.
+            pub(crate) async fn write_group(
+                conn: &mut Conn,
+                batches: &[&AppendBatch],
+                first_index: u64,
+            ) -> Result<Vec<Vec<Receipt>>, StoreError> {
+                let mut receipts = Vec::with_capacity(batches.len());
+                let mut records = Vec::new();
+                let mut log_index = first_index;
+                for batch in batches {
+                    let mut mine = Vec::with_capacity(batch.records.len());
+                    for record in &batch.records {
+                        records.push((
+                            to_i64("log index", log_index)?,
+                            record,
+                            to_i64("seq", record.seq.0)?,
+                            instant_to_text("entry time", record.entry_time)?,
+                        ));
+                        mine.push(Receipt { seq: record.seq, log_index: LogIndex(log_index), hash: record.hash });
+                        log_index = log_index
+                            .checked_add(1)
+                            .ok_or_else(|| backend(SqlStoreError::OutOfRange { what: "log index", value: u64::MAX }))?;
+                    }
+                    receipts.push(mine);
+                }
+                for chunk in records.chunks(GROUP_INSERT_CHUNK) {
+                    let mut builder = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO records (log_index, stream, seq, body, record_type, entry_time, hash, canonical) ",
+                    );
+                    builder.push_values(chunk, |mut row, (index, record, seq, entry_time)| {
+                        row.push_bind(*index)
+                            .push_bind(record.stream.as_str())
+                            .push_bind(*seq)
+                            .push_bind(record.body.as_str())
+                            .push_bind(record.record_type.as_str())
+                            .push_bind(entry_time.as_str())
+                            .push_bind(record.hash.as_slice())
+                            .push_bind(record.canonical.as_slice());
+                    });
+                    builder.build().execute(&mut *conn).await.map_err(db)?;
+                }
+
+                // Projections: complete lists replace their stored items (deleted first, one
+                // statement per such row; registry rows, not the record path), then all items
+                // and all rows in multi-row upserts. Within a batch its own items come after the
+                // complete lists, as in `write_batch`; a key named twice keeps the later value.
+                let mut items: Vec<(&'static str, &str, i64, String)> = Vec::new();
+                let mut item_at: HashMap<(&'static str, &str, i64), usize> = HashMap::new();
+                let mut rows = Vec::new();
+                for batch in batches {
+                    let mut batch_items: Vec<(&'static str, &str, i64, String)> = Vec::new();
+                    for projection in &batch.projections {
+                        let (data, list) = split_list(projection);
+                        if let ListForm::Complete(list) = list {
+                            sqlx::query("DELETE FROM projection_items WHERE kind = $1 AND id = $2")
+                                .bind(projection.kind.as_str())
+                                .bind(projection.id.as_str())
+                                .execute(&mut *conn)
+                                .await
+                                .map_err(db)?;
+                            for (key, value) in list.into_iter().enumerate() {
+                                batch_items.push((projection.kind.as_str(), projection.id.as_str(), to_i64("item key", key as u64)?, value.to_string()));
+                            }
+                        }
+                        rows.push((projection, data, to_i64("projection last_seq", projection.last_seq.0)?));
+                    }
+                    for item in &batch.items {
+                        batch_items.push((item.kind.as_str(), item.id.as_str(), to_i64("item key", item.key)?, item.data.to_string()));
+                    }
+                    for item in batch_items {
+                        let key = (item.0, item.1, item.2);
+                        match item_at.get(&key) {
+                            Some(&at) => items[at] = item,
+                            None => {
+                                item_at.insert(key, items.len());
+                                items.push(item);
+                            }
+                        }
+                    }
+                }
+                for chunk in items.chunks(GROUP_INSERT_CHUNK) {
+                    let mut builder = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO projection_items (kind, id, item_key, data) ",
+                    );
+                    builder.push_values(chunk, |mut row, (kind, id, key, data)| {
+                        row.push_bind(*kind).push_bind(*id).push_bind(*key).push_bind(data.as_str());
+                    });
+                    builder.push(" ON CONFLICT (kind, id, item_key) DO UPDATE SET data = excluded.data");
+                    builder.build().execute(&mut *conn).await.map_err(db)?;
+                }
+                for chunk in rows.chunks(GROUP_INSERT_CHUNK) {
+                    let mut builder = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO projections (kind, id, body, status, last_seq, data) ",
+                    );
+                    builder.push_values(chunk, |mut row, (projection, data, last_seq)| {
+                        row.push_bind(projection.kind.as_str())
+                            .push_bind(projection.id.as_str())
+                            .push_bind(projection.body.as_ref().map(|body| body.as_str()))
+                            .push_bind(projection.status.as_str())
+                            .push_bind(*last_seq)
+                            .push_bind(data.as_str());
+                    });
+                    builder.push(
+                        " ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, status = excluded.status, \
+                         last_seq = excluded.last_seq, data = excluded.data",
+                    );
+                    builder.build().execute(&mut *conn).await.map_err(db)?;
+                }
+
+                // Deadline sets replace their stream's rows.
+                let streams: Vec<&str> = batches
+                    .iter()
+                    .flat_map(|batch| batch.deadlines.iter().map(|(stream, _)| stream.as_str()))
+                    .collect();
+                for chunk in streams.chunks(GROUP_INSERT_CHUNK) {
+                    let mut builder = sqlx::QueryBuilder::<Db>::new("DELETE FROM deadlines WHERE stream IN (");
+                    let mut separated = builder.separated(", ");
+                    for stream in chunk {
+                        separated.push_bind(*stream);
+                    }
+                    builder.push(")");
+                    builder.build().execute(&mut *conn).await.map_err(db)?;
+                }
+                let deadlines: Vec<&DeadlineRow> = batches
+                    .iter()
+                    .flat_map(|batch| batch.deadlines.iter().flat_map(|(_, rows)| rows.iter()))
+                    .collect();
+                for chunk in deadlines.chunks(GROUP_INSERT_CHUNK) {
+                    let mut builder = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO deadlines (stream, obligation_key, case_id, body, period, due, provisional, met_on) ",
+                    );
+                    builder.push_values(chunk, |mut row, deadline| {
+                        row.push_bind(deadline.stream.as_str())
+                            .push_bind(deadline.key.as_str())
+                            .push_bind(deadline.case_id.as_ref().map(|case_id| case_id.as_str()))
+                            .push_bind(deadline.body.as_str())
+                            .push_bind(deadline.period.as_str())
+                            .push_bind(date_to_day(deadline.due))
+                            .push_bind(deadline.provisional)
+                            .push_bind(deadline.met_on.map(date_to_day));
+                    });
+                    builder.build().execute(&mut *conn).await.map_err(db)?;
+                }
+
+                let mut entries = Vec::new();
+                for batch in batches {
+                    for entry in &batch.audit {
+                        entries.push((instant_to_text("audit time", entry.time)?, entry));
+                    }
+                }
+                for chunk in entries.chunks(GROUP_INSERT_CHUNK) {
+                    let mut builder = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO audit (time, user_id, action, object, client_ip, outcome) ",
+                    );
+                    builder.push_values(chunk, |mut row, (time, entry)| {
+                        row.push_bind(time.as_str())
+                            .push_bind(entry.user.as_ref().map(|user| user.as_str()))
+                            .push_bind(entry.action.as_str())
+                            .push_bind(entry.object.as_str())
+                            .push_bind(entry.client_ip.as_deref())
+                            .push_bind(entry.outcome.as_str());
+                    });
+                    builder.build().execute(&mut *conn).await.map_err(db)?;
                 }
                 Ok(receipts)
             }

@@ -1159,3 +1159,107 @@ pub async fn audit_entries_of_a_batch_commit_with_its_records(store: &dyn Store)
         .unwrap();
     assert_eq!(read, vec![entry("case/c1/records"), entry("case/c1")]);
 }
+
+/// Group commit with batches that cannot share one merged write (issue 5): some fail only when
+/// their rows are written (a deadline key twice in one set violates the table's key), and some
+/// touch the same projection row (a body's counter), which forces batch-by-batch writing. Every
+/// good batch still commits whole, every bad one is answered with its error and leaves nothing,
+/// and the shared projection ends at the last writer's value.
+pub async fn failing_and_overlapping_batches_in_a_group_keep_the_others_whole(
+    store: Arc<dyn Store>,
+) {
+    const TASKS: u64 = 12;
+    const PER_TASK: u64 = 6;
+    let mut tasks = tokio::task::JoinSet::new();
+    for task in 0..TASKS {
+        let store = Arc::clone(&store);
+        tasks.spawn(async move {
+            let stream_name = format!("case/g{task}");
+            let mut seq = 0;
+            for round in 1..=PER_TASK {
+                let bad = (task + round) % 3 == 0;
+                let mut batch = records(vec![record(&stream_name, seq + 1, "组")]);
+                let mut projection =
+                    case_projection(&format!("g{task}"), Some("b1"), "filed", seq + 1);
+                if task % 2 == 0 {
+                    // Half the tasks also write one shared row: not mergeable with each other.
+                    projection =
+                        case_projection("shared", Some("b1"), &format!("t{task}"), seq + 1);
+                }
+                batch.projections = vec![projection];
+                let mut rows = vec![deadline(
+                    &stream_name,
+                    "k",
+                    "b1",
+                    date!(2024 - 08 - 04),
+                    None,
+                )];
+                if bad {
+                    rows.push(deadline(
+                        &stream_name,
+                        "k",
+                        "b1",
+                        date!(2024 - 08 - 05),
+                        None,
+                    ));
+                }
+                batch.deadlines = vec![(stream(&stream_name), rows)];
+                match store.append(batch).await {
+                    Ok(receipts) => {
+                        assert!(!bad, "a batch with a duplicate deadline key was accepted");
+                        assert_eq!(receipts.len(), 1);
+                        seq += 1;
+                    }
+                    Err(err) => assert!(bad, "a good batch was refused: {err}"),
+                }
+            }
+            seq
+        });
+    }
+    let mut total = 0;
+    let mut heads = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let seq = joined.unwrap();
+        total += seq;
+        heads.push(seq);
+    }
+    assert!(total < TASKS * PER_TASK, "some batches were meant to fail");
+    let state = store.log_state().await.unwrap();
+    assert_eq!(state.size, total, "only the good batches reached the log");
+    for task in 0..TASKS {
+        let stream_name = format!("case/g{task}");
+        let stored = store.read_stream(&stream(&stream_name)).await.unwrap();
+        let seqs: Vec<u64> = stored.iter().map(|r| r.seq.0).collect();
+        assert_eq!(
+            seqs,
+            (1..=seqs.len() as u64).collect::<Vec<_>>(),
+            "{stream_name} gap-free"
+        );
+        let rows = store
+            .deadlines(&DeadlineQuery::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|row| row.stream.as_str() == stream_name)
+            .count();
+        assert_eq!(
+            rows,
+            usize::from(!seqs.is_empty()),
+            "{stream_name}: one deadline row"
+        );
+        if task % 2 == 1 && !seqs.is_empty() {
+            let projection = store
+                .projection(ProjectionKind::Case, &format!("g{task}"))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(projection.last_seq, StreamSeq(seqs.len() as u64));
+        }
+    }
+    let shared = store
+        .projection(ProjectionKind::Case, "shared")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(shared.status.starts_with('t'));
+}
