@@ -149,17 +149,11 @@ impl FromRequestParts<AppState> for Authenticated {
             return Err(ApiError::Unauthenticated);
         };
         let hash = token_hash(&token);
-        let Some(session) = state.store.session(&hash).await? else {
-            return Err(ApiError::Unauthenticated);
-        };
-        if state.services.now() >= session.expires_at {
-            // Expired sessions are removed lazily; failing to remove one changes nothing for the
-            // caller, who is refused either way.
-            if let Err(err) = state.store.delete_session(&hash).await {
-                tracing::warn!(error = %err, "could not delete an expired session");
-            }
-            return Err(ApiError::Unauthenticated);
-        }
+        let client_ip = parts
+            .extensions
+            .get::<ClientIp>()
+            .and_then(|ip| ip.0.clone());
+        let (session, ctx) = resolve(state, &hash, client_ip).await?;
         if let Some(slot) = parts.extensions.get::<AuditSlot>() {
             slot.set(&session.user);
         }
@@ -174,27 +168,65 @@ impl FromRequestParts<AppState> for Authenticated {
                 return Err(ApiError::Csrf);
             }
         }
-        let client_ip = parts
-            .extensions
-            .get::<ClientIp>()
-            .and_then(|ip| ip.0.clone());
-        let ctx = state
-            .services
-            .context_for(&session.user, client_ip)
-            .await
-            .map_err(|err| {
-                // A session whose user no longer exists is no session.
-                match ApiError::from(err) {
-                    ApiError::NotFound(_) | ApiError::Forbidden(_) => ApiError::Unauthenticated,
-                    other => other,
-                }
-            })?;
         Ok(Authenticated {
             ctx,
             session,
             source,
         })
     }
+}
+
+/// The session behind `hash` and its caller context, from the sign-in cache or the store
+/// ([`crate::auth_cache`]); 401 for an unknown or expired session or a user that no longer exists.
+async fn resolve(
+    state: &AppState,
+    hash: &Digest32,
+    client_ip: Option<String>,
+) -> Result<(Session, Ctx), ApiError> {
+    let now = state.services.now();
+    let generation = state.services.registry_generation();
+    let cached = state
+        .auth_cache
+        .get(hash, generation, std::time::Instant::now());
+    let (session, mut ctx) = match cached {
+        Some(found) => found,
+        None => {
+            let Some(session) = state.store.session(hash).await? else {
+                return Err(ApiError::Unauthenticated);
+            };
+            let ctx = state
+                .services
+                .context_for(&session.user, None)
+                .await
+                .map_err(|err| {
+                    // A session whose user no longer exists is no session.
+                    match ApiError::from(err) {
+                        ApiError::NotFound(_) | ApiError::Forbidden(_) => ApiError::Unauthenticated,
+                        other => other,
+                    }
+                })?;
+            if now < session.expires_at {
+                state.auth_cache.put(
+                    session.clone(),
+                    ctx.clone(),
+                    generation,
+                    std::time::Instant::now(),
+                );
+            }
+            (session, ctx)
+        }
+    };
+    if now >= session.expires_at {
+        state.auth_cache.remove(hash);
+        // Expired sessions are removed lazily; failing to remove one changes nothing for the
+        // caller, who is refused either way.
+        if let Err(err) = state.store.delete_session(hash).await {
+            tracing::warn!(error = %err, "could not delete an expired session");
+        }
+        return Err(ApiError::Unauthenticated);
+    }
+    ctx.client_ip = client_ip;
+    Ok((session, ctx))
 }
 
 fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> Result<HeaderValue, ApiError> {
@@ -368,7 +400,10 @@ pub(crate) async fn logout(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Response, ApiError> {
+    state.auth_cache.remove(&auth.session.token_hash);
     state.store.delete_session(&auth.session.token_hash).await?;
+    // Removed again: a request that read the session before the delete may have cached it.
+    state.auth_cache.remove(&auth.session.token_hash);
     let cookie = session_cookie("", 0, state.config.secure_cookies)?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie);
