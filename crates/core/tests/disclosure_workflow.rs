@@ -1,11 +1,13 @@
 //! Disclosure (issue 8; 《薛城区行政执法信息公示办法》): a penalty decision drafts its item with the
 //! D12-c due date across National Day, the D5-b workflow with separation, D10 restrictions with
 //! head approval, the D10-d leak block, D13 corrections on request, D14 withdrawal, D9 figures,
-//! D15 supervision — on `Services` + `MemoryStore`.
+//! D15 supervision — through `Services`, on each store (issue 8: "on both stores"):
+//! `memory::<name>`, `sqlite::<name>` and `postgres::<name>` (the last when `LIUHEN_TEST_PG_URL`
+//! is set; see `common::on_every_store!`).
 
 mod common;
 
-use common::{BODY_A, District, Walker, district};
+use common::{BODY_A, District, Walker};
 use liuhen_core::disclosure::{self, Ground, ItemKind, ItemState, Step};
 use liuhen_core::error::CoreError;
 use liuhen_core::ids::{BodyId, UserId};
@@ -115,10 +117,8 @@ async fn to_approved(district: &District, id: &str, facts: &str) {
     s.review_item(&uhead, id, true, "同意公示").await.unwrap();
 }
 
-#[tokio::test]
-async fn penalty_decision_drafts_its_item_due_on_the_make_up_saturday_d12_c() {
-    let district = district().await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn penalty_decision_drafts_its_item_due_on_the_make_up_saturday_d12_c(district: &District) {
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let head = district.ctx("ahead").await;
     let item = district.services.disclosure_item(&head, &id).await.unwrap();
     assert_eq!(item.kind, ItemKind::Decision);
@@ -153,15 +153,15 @@ async fn penalty_decision_drafts_its_item_due_on_the_make_up_saturday_d12_c() {
     );
 }
 
-#[tokio::test]
-async fn publishing_is_blocked_by_an_unmasked_id_and_separation_and_allowed_after_redaction() {
-    let district = district().await;
-    grant_permissions(&district).await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn publishing_is_blocked_by_an_unmasked_id_and_separation_and_allowed_after_redaction(
+    district: &District,
+) {
+    grant_permissions(district).await;
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let s = &district.services;
-    set_clock(&district, datetime!(2024-10-09 10:00 +8));
+    set_clock(district, datetime!(2024-10-09 10:00 +8));
     let facts = format!("当事人张三（公民身份号码{ID_NUMBER}，联系电话{MOBILE}）销售过期食品");
-    to_approved(&district, &id, &facts).await;
+    to_approved(district, &id, &facts).await;
     let off1 = district.ctx("off1").await;
     let arch = district.ctx("arch").await;
     // D5-b: off1 collected the content, so off1 may not publish it.
@@ -197,10 +197,8 @@ async fn publishing_is_blocked_by_an_unmasked_id_and_separation_and_allowed_afte
     assert_eq!(listed.len(), 1);
 }
 
-#[tokio::test]
-async fn workflow_steps_need_their_permission_and_order() {
-    let district = district().await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn workflow_steps_need_their_permission_and_order(district: &District) {
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let s = &district.services;
     let off1 = district.ctx("off1").await;
     // No permission granted yet (D5-b); body B's officer is not the owner (D3-a).
@@ -215,7 +213,7 @@ async fn workflow_steps_need_their_permission_and_order() {
             .await,
         "D3-a",
     );
-    grant_permissions(&district).await;
+    grant_permissions(district).await;
     // Review before submit is out of order; changing a prefilled value needs a reason (D3-c).
     check_refused(
         s.review_item(&district.ctx("uhead").await, &id, true, "")
@@ -242,11 +240,11 @@ async fn workflow_steps_need_their_permission_and_order() {
     assert_eq!(settings.separation_changes.len(), 1);
 }
 
-#[tokio::test]
-async fn a_restriction_needs_a_reason_and_head_approval_and_then_blocks_publication() {
-    let district = district().await;
-    grant_permissions(&district).await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn a_restriction_needs_a_reason_and_head_approval_and_then_blocks_publication(
+    district: &District,
+) {
+    grant_permissions(district).await;
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let s = &district.services;
     let off1 = district.ctx("off1").await;
     check_refused(
@@ -270,7 +268,7 @@ async fn a_restriction_needs_a_reason_and_head_approval_and_then_blocks_publicat
     );
     let pending = s.disclosure_item(&off1, &id).await.unwrap();
     assert_ne!(pending.state, ItemState::Restricted);
-    set_clock(&district, datetime!(2024-10-08 10:00 +8));
+    set_clock(district, datetime!(2024-10-08 10:00 +8));
     s.decide_restriction(&district.ctx("ahead").await, &id, true, "同意暂不公示")
         .await
         .unwrap();
@@ -289,14 +287,14 @@ async fn a_restriction_needs_a_reason_and_head_approval_and_then_blocks_publicat
     assert!(!todo.iter().any(|t| t.deadline.stream.id() == id));
 }
 
-#[tokio::test]
-async fn a_correction_request_gets_a_tracking_number_and_closes_with_the_published_correction() {
-    let district = district().await;
-    grant_permissions(&district).await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn a_correction_request_gets_a_tracking_number_and_closes_with_the_published_correction(
+    district: &District,
+) {
+    grant_permissions(district).await;
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let s = &district.services;
-    set_clock(&district, datetime!(2024-10-09 10:00 +8));
-    to_approved(&district, &id, "销售过期食品").await;
+    set_clock(district, datetime!(2024-10-09 10:00 +8));
+    to_approved(district, &id, "销售过期食品").await;
     let arch = district.ctx("arch").await;
     s.publish_item(&arch, &id, None).await.unwrap();
     let evidence = FileRef {
@@ -359,7 +357,7 @@ async fn a_correction_request_gets_a_tracking_number_and_closes_with_the_publish
     .unwrap();
     s.submit_item(&off1, &id).await.unwrap();
     s.review_item(&uhead, &id, true, "同意更正").await.unwrap();
-    set_clock(&district, datetime!(2024-10-11 10:00 +8));
+    set_clock(district, datetime!(2024-10-11 10:00 +8));
     // The public still sees version 1 until the correction is published.
     assert_eq!(s.published_item(&id).await.unwrap().item.version, 1);
     s.publish_item(&arch, &id, None).await.unwrap();
@@ -380,14 +378,12 @@ async fn a_correction_request_gets_a_tracking_number_and_closes_with_the_publish
     assert!(s.correction_status("CR0000000000000000000A").await.is_err());
 }
 
-#[tokio::test]
-async fn a_revoked_penalty_is_withdrawn_within_three_working_days() {
-    let district = district().await;
-    grant_permissions(&district).await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn a_revoked_penalty_is_withdrawn_within_three_working_days(district: &District) {
+    grant_permissions(district).await;
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let s = &district.services;
-    set_clock(&district, datetime!(2024-10-09 10:00 +8));
-    to_approved(&district, &id, "销售过期食品").await;
+    set_clock(district, datetime!(2024-10-09 10:00 +8));
+    to_approved(district, &id, "销售过期食品").await;
     let arch = district.ctx("arch").await;
     s.publish_item(&arch, &id, None).await.unwrap();
     let off1 = district.ctx("off1").await;
@@ -413,7 +409,7 @@ async fn a_revoked_penalty_is_withdrawn_within_three_working_days() {
         .await
         .unwrap();
     check_refused(s.withdraw_item(&arch, &id, " ").await, "D14-a");
-    set_clock(&district, datetime!(2024-10-16 10:00 +8));
+    set_clock(district, datetime!(2024-10-16 10:00 +8));
     s.withdraw_item(&arch, &id, "原处罚决定已被行政复议机关撤销")
         .await
         .unwrap();
@@ -436,14 +432,14 @@ async fn a_revoked_penalty_is_withdrawn_within_three_working_days() {
     assert_eq!(detail.versions.len(), 1, "history stays verifiable");
 }
 
-#[tokio::test]
-async fn annual_figures_count_the_seeded_year_and_the_item_is_due_on_31_january() {
-    let district = district().await;
-    grant_permissions(&district).await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn annual_figures_count_the_seeded_year_and_the_item_is_due_on_31_january(
+    district: &District,
+) {
+    grant_permissions(district).await;
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let s = &district.services;
-    set_clock(&district, datetime!(2024-10-09 10:00 +8));
-    to_approved(&district, &id, "销售过期食品").await;
+    set_clock(district, datetime!(2024-10-09 10:00 +8));
+    to_approved(district, &id, "销售过期食品").await;
     s.publish_item(&district.ctx("arch").await, &id, None)
         .await
         .unwrap();
@@ -462,7 +458,7 @@ async fn annual_figures_count_the_seeded_year_and_the_item_is_due_on_31_january(
             .len(),
         0
     );
-    set_clock(&district, datetime!(2025-01-02 10:00 +8));
+    set_clock(district, datetime!(2025-01-02 10:00 +8));
     let annual = s
         .draft_annual_item(&district.ctx("off1").await, &body(), 2024)
         .await
@@ -485,10 +481,10 @@ fn issue_on(
         .map(|e| e.issue.clone())
 }
 
-#[tokio::test]
-async fn supervision_lists_due_soon_then_overdue_items_with_d12_and_the_measure_title() {
-    let district = district().await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
+async fn supervision_lists_due_soon_then_overdue_items_with_d12_and_the_measure_title(
+    district: &District,
+) {
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
     let s = &district.services;
     let sup = district.ctx("sup").await;
     let check = |today: Date, expect: Option<SupervisionIssue>| {
@@ -524,10 +520,8 @@ async fn supervision_lists_due_soon_then_overdue_items_with_d12_and_the_measure_
     );
 }
 
-#[tokio::test]
-async fn pre_enforcement_items_come_from_the_registries_and_change_with_them() {
-    let district = district().await;
-    grant_permissions(&district).await;
+async fn pre_enforcement_items_come_from_the_registries_and_change_with_them(district: &District) {
+    grant_permissions(district).await;
     let s = &district.services;
     let off1 = district.ctx("off1").await;
     let ids = s
@@ -557,21 +551,36 @@ async fn pre_enforcement_items_come_from_the_registries_and_change_with_them() {
     );
 }
 
-#[tokio::test]
-async fn rebuild_reproduces_disclosure_projections_and_deadlines() {
-    let district = district().await;
-    grant_permissions(&district).await;
-    let id = penalty_decision(&district, datetime!(2024-09-27 10:00 +8)).await;
-    set_clock(&district, datetime!(2024-10-09 10:00 +8));
-    to_approved(&district, &id, "销售过期食品").await;
+async fn rebuild_reproduces_disclosure_projections_and_deadlines(district: &District) {
+    grant_permissions(district).await;
+    let id = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
+    set_clock(district, datetime!(2024-10-09 10:00 +8));
+    to_approved(district, &id, "销售过期食品").await;
     district
         .services
         .publish_item(&district.ctx("arch").await, &id, None)
         .await
         .unwrap();
-    let live = district.store.all_projections();
-    let live_deadlines = district.store.all_deadlines();
+    let live = district.store.snapshot().await;
+    assert!(
+        live.0.iter().any(|p| p.id == id),
+        "the published item is among the projections"
+    );
     district.services.rebuild().await.unwrap();
-    assert_eq!(district.store.all_projections(), live);
-    assert_eq!(district.store.all_deadlines(), live_deadlines);
+    let rebuilt = district.store.snapshot().await;
+    assert_eq!(rebuilt.0, live.0, "projections");
+    assert_eq!(rebuilt.1, live.1, "deadlines");
 }
+
+common::on_every_store!(
+    penalty_decision_drafts_its_item_due_on_the_make_up_saturday_d12_c,
+    publishing_is_blocked_by_an_unmasked_id_and_separation_and_allowed_after_redaction,
+    workflow_steps_need_their_permission_and_order,
+    a_restriction_needs_a_reason_and_head_approval_and_then_blocks_publication,
+    a_correction_request_gets_a_tracking_number_and_closes_with_the_published_correction,
+    a_revoked_penalty_is_withdrawn_within_three_working_days,
+    annual_figures_count_the_seeded_year_and_the_item_is_due_on_31_january,
+    supervision_lists_due_soon_then_overdue_items_with_d12_and_the_measure_title,
+    pre_enforcement_items_come_from_the_registries_and_change_with_them,
+    rebuild_reproduces_disclosure_projections_and_deadlines,
+);

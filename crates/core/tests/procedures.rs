@@ -1,15 +1,20 @@
 //! Procedure walks over the district rule set: for each action kind the full legal path succeeds,
 //! each gate refuses with its rule ID, and every required field's absence is refused.
+//!
+//! The full-path walks run on every store (`memory::`, `sqlite::`, `postgres::`; see
+//! `common::on_every_store!`): between them they write every record type and field type of the
+//! rule set, which is what the SQL stores must round-trip. The gate checks stay on the
+//! `MemoryStore`: a refusal is decided by the engine before anything reaches the store, and
+//! they build dozens of walkers each (about 20 s more per run on the SQL stores).
 
 mod common;
 
-use common::{Walker, district};
+use common::{District, Walker, district};
 use liuhen_core::rules::schema::GateCheck;
 
 /// Walks `procedure` along its full legal path, probing every required field on the way.
-async fn check_walk(procedure: &str) {
-    let district = district().await;
-    let mut walker = Walker::new(&district, procedure);
+async fn check_walk(district: &District, procedure: &str) {
+    let mut walker = Walker::new(district, procedure);
     walker.probe_required = true;
     walker
         .walk()
@@ -28,47 +33,38 @@ async fn check_walk(procedure: &str) {
     );
 }
 
-#[tokio::test]
-async fn penalty_ordinary_full_path_succeeds() {
-    check_walk("penalty_ordinary").await;
+async fn penalty_ordinary_full_path_succeeds(district: &District) {
+    check_walk(district, "penalty_ordinary").await;
 }
-#[tokio::test]
-async fn penalty_summary_full_path_succeeds() {
-    check_walk("penalty_summary").await;
+async fn penalty_summary_full_path_succeeds(district: &District) {
+    check_walk(district, "penalty_summary").await;
 }
-#[tokio::test]
-async fn licensing_full_path_succeeds() {
-    check_walk("licensing").await;
+async fn licensing_full_path_succeeds(district: &District) {
+    check_walk(district, "licensing").await;
 }
-#[tokio::test]
-async fn coercion_seizure_full_path_succeeds() {
-    check_walk("coercion_seizure").await;
+async fn coercion_seizure_full_path_succeeds(district: &District) {
+    check_walk(district, "coercion_seizure").await;
 }
-#[tokio::test]
-async fn coercion_freeze_full_path_succeeds() {
-    check_walk("coercion_freeze").await;
+async fn coercion_freeze_full_path_succeeds(district: &District) {
+    check_walk(district, "coercion_freeze").await;
 }
-#[tokio::test]
-async fn compulsory_execution_full_path_succeeds() {
-    check_walk("compulsory_execution").await;
+async fn compulsory_execution_full_path_succeeds(district: &District) {
+    check_walk(district, "compulsory_execution").await;
 }
-#[tokio::test]
-async fn inspection_full_path_succeeds() {
-    check_walk("inspection").await;
+async fn inspection_full_path_succeeds(district: &District) {
+    check_walk(district, "inspection").await;
 }
-#[tokio::test]
-async fn expropriation_full_path_succeeds() {
-    check_walk("expropriation").await;
+async fn expropriation_full_path_succeeds(district: &District) {
+    check_walk(district, "expropriation").await;
 }
 
 /// For every gate of `procedure`: satisfy every other gate of the guarded record type, then try
 /// it. The engine must refuse citing the gate's IDs unless the gate's condition already holds.
-async fn check_gates_refuse(procedure: &str) {
-    let district = district().await;
-    let spec = common::set(&district).procedure(procedure).unwrap().clone();
+async fn check_gates_refuse(district: &District, procedure: &str) {
+    let spec = common::set(district).procedure(procedure).unwrap().clone();
     let mut refused_count = 0;
     for gate in &spec.gates {
-        let mut walker = Walker::new(&district, procedure);
+        let mut walker = Walker::new(district, procedure);
         walker.skip_av = matches!(&gate.check, GateCheck::Code(name) if name == "av_coverage");
         walker.open(&spec.start[0]).await.unwrap();
         // Reach the guarded type's stage.
@@ -148,13 +144,24 @@ async fn check_gates_refuse(procedure: &str) {
 
 #[tokio::test]
 async fn penalty_ordinary_gates_refuse_with_their_rule_ids() {
-    check_gates_refuse("penalty_ordinary").await;
+    check_gates_refuse(&district().await, "penalty_ordinary").await;
 }
 #[tokio::test]
 async fn coercion_seizure_gates_refuse_with_their_rule_ids() {
-    check_gates_refuse("coercion_seizure").await;
+    check_gates_refuse(&district().await, "coercion_seizure").await;
 }
 #[tokio::test]
 async fn licensing_gates_refuse_with_their_rule_ids() {
-    check_gates_refuse("licensing").await;
+    check_gates_refuse(&district().await, "licensing").await;
 }
+
+common::on_every_store!(
+    penalty_ordinary_full_path_succeeds,
+    penalty_summary_full_path_succeeds,
+    licensing_full_path_succeeds,
+    coercion_seizure_full_path_succeeds,
+    coercion_freeze_full_path_succeeds,
+    compulsory_execution_full_path_succeeds,
+    inspection_full_path_succeeds,
+    expropriation_full_path_succeeds,
+);

@@ -1,9 +1,11 @@
-//! Whole-path tests of the legal-review workflow (issue 7, L2–L11) through `Services` on a
-//! `MemoryStore`: the default gate is `WorkflowReviewGate`.
+//! Whole-path tests of the legal-review workflow (issue 7, L2–L11) through `Services`, the
+//! default gate being `WorkflowReviewGate`. Every test runs on each store (issue 7: "Same on
+//! PostgreSQL"): `memory::<name>`, `sqlite::<name>` and `postgres::<name>` (the last when
+//! `LIUHEN_TEST_PG_URL` is set; see `common::on_every_store!`).
 
 mod common;
 
-use common::{BODY_A, District, Walker, district};
+use common::{BODY_A, District, Walker};
 use liuhen_core::error::CoreError;
 use liuhen_core::ids::{BodyId, StreamSeq, UserId};
 use liuhen_core::ports::{AuditQuery, Receipt, Store};
@@ -204,10 +206,8 @@ async fn add_user(d: &District, id: &str, role: Role) -> UserId {
     user
 }
 
-#[tokio::test]
-async fn review_passes_first_time_and_then_the_decision_is_numbered() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn review_passes_first_time_and_then_the_decision_is_numbered(d: &District) {
+    let mut w = at_decision(d).await;
     check_refused(decide(&mut w, "ahead").await, "L2-a");
     submit(&mut w, vec![]).await.unwrap();
     let state = review(&w).await;
@@ -248,10 +248,8 @@ async fn review_passes_first_time_and_then_the_decision_is_numbered() {
     assert!(a.has_review_office);
 }
 
-#[tokio::test]
-async fn failed_review_is_fixed_resubmitted_and_passes_in_round_two() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn failed_review_is_fixed_resubmitted_and_passes_in_round_two(d: &District) {
+    let mut w = at_decision(d).await;
     submit(&mut w, vec![]).await.unwrap();
     opine(&mut w, "rev", false).await.unwrap();
     assert_eq!(review(&w).await.status, ReviewStatus::Returned);
@@ -273,10 +271,8 @@ async fn failed_review_is_fixed_resubmitted_and_passes_in_round_two() {
     assert_eq!(stats[0].issues_by_point.get("L7.4"), Some(&1));
 }
 
-#[tokio::test]
-async fn supplement_request_holds_the_review_but_not_the_ninety_day_clock() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn supplement_request_holds_the_review_but_not_the_ninety_day_clock(d: &District) {
+    let mut w = at_decision(d).await;
     let case_id = w.case_id.clone().unwrap();
     let ctx = d.ctx("ahead").await;
     let due_before = d.services.case_deadlines(&ctx, &case_id).await.unwrap();
@@ -350,10 +346,8 @@ async fn escalated(d: &District) -> Walker<'_> {
     w
 }
 
-#[tokio::test]
-async fn escalation_decided_for_the_unit_counts_as_passed_per_i11() {
-    let d = district().await;
-    let mut w = escalated(&d).await;
+async fn escalation_decided_for_the_unit_counts_as_passed_per_i11(d: &District) {
+    let mut w = escalated(d).await;
     check_refused(decide(&mut w, "ahead").await, "L2-a");
     let queue = d
         .services
@@ -381,10 +375,8 @@ async fn escalation_decided_for_the_unit_counts_as_passed_per_i11() {
     decide(&mut w, "ahead").await.unwrap();
 }
 
-#[tokio::test]
-async fn escalation_decided_for_the_review_returns_the_case() {
-    let d = district().await;
-    let mut w = escalated(&d).await;
+async fn escalation_decided_for_the_review_returns_the_case(d: &District) {
+    let mut w = escalated(d).await;
     let escalation = review(&w).await.current().unwrap().escalation.unwrap().0;
     add(
         &w,
@@ -398,10 +390,8 @@ async fn escalation_decided_for_the_review_returns_the_case() {
     check_refused(decide(&mut w, "ahead").await, "L2-a");
 }
 
-#[tokio::test]
-async fn collective_discussion_before_a_passed_review_is_refused_citing_l11_a() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn collective_discussion_before_a_passed_review_is_refused_citing_l11_a(d: &District) {
+    let mut w = at_decision(d).await;
     let input = w.input("r16_collective_discussion").await;
     let spec = w.spec("r16_collective_discussion");
     check_refused(w.add_input(&spec, input.clone()).await, "L11-a");
@@ -417,12 +407,10 @@ async fn collective_discussion_before_a_passed_review_is_refused_citing_l11_a() 
     w.add_input(&spec, later).await.unwrap();
 }
 
-#[tokio::test]
-async fn decision_before_review_is_refused_for_every_role_and_logged() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn decision_before_review_is_refused_for_every_role_and_logged(d: &District) {
+    let mut w = at_decision(d).await;
     // A user holding SYSADMIN together with every body role still meets the gate.
-    let all = add_user(&d, "all", Role::AgencyHead).await;
+    let all = add_user(d, "all", Role::AgencyHead).await;
     for role in [
         Role::Officer,
         Role::UnitHead,
@@ -486,10 +474,8 @@ async fn decision_before_review_is_refused_for_every_role_and_logged() {
     );
 }
 
-#[tokio::test]
-async fn a_reviewer_who_handled_the_case_is_refused_citing_l3_a() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn a_reviewer_who_handled_the_case_is_refused_citing_l3_a(d: &District) {
+    let mut w = at_decision(d).await;
     // off1 recorded the investigation; give them the REVIEWER role and a qualification.
     d.services
         .grant_role(
@@ -527,11 +513,9 @@ fn qualified() -> ReviewerQualification {
     }
 }
 
-#[tokio::test]
-async fn an_unqualified_first_time_reviewer_is_refused_and_a_pre_p5_reviewer_allowed() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
-    let rev2 = add_user(&d, "rev2", Role::Reviewer).await;
+async fn an_unqualified_first_time_reviewer_is_refused_and_a_pre_p5_reviewer_allowed(d: &District) {
+    let mut w = at_decision(d).await;
+    let rev2 = add_user(d, "rev2", Role::Reviewer).await;
     submit(&mut w, vec![]).await.unwrap();
     check_refused(opine(&mut w, "rev2", true).await, "L3-c");
     // First engaged on the cut-off day itself: still 初次从事 (I10, P5 = 2024-09-01).
@@ -559,10 +543,8 @@ async fn an_unqualified_first_time_reviewer_is_refused_and_a_pre_p5_reviewer_all
     opine(&mut w, "rev2", true).await.unwrap();
 }
 
-#[tokio::test]
-async fn a_changed_record_after_submission_invalidates_the_frozen_package() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn a_changed_record_after_submission_invalidates_the_frozen_package(d: &District) {
+    let mut w = at_decision(d).await;
     submit(&mut w, vec![]).await.unwrap();
     opine(&mut w, "rev", true).await.unwrap();
     // Correct a frozen record (R4-a supersede): the approval lapses (L2-b).
@@ -589,10 +571,8 @@ async fn a_changed_record_after_submission_invalidates_the_frozen_package() {
     check_refused(decide(&mut w, "ahead").await, "L2-a");
 }
 
-#[tokio::test]
-async fn review_records_cannot_be_voided_even_by_heads() {
-    let d = district().await;
-    let w = at_decision(&d).await;
+async fn review_records_cannot_be_voided_even_by_heads(d: &District) {
+    let w = at_decision(d).await;
     let mark = add(
         &w,
         "rev",
@@ -619,10 +599,8 @@ async fn review_records_cannot_be_voided_even_by_heads() {
     }
 }
 
-#[tokio::test]
-async fn on_the_spot_penalty_needs_no_review() {
-    let d = district().await;
-    let mut w = Walker::new(&d, "penalty_summary");
+async fn on_the_spot_penalty_needs_no_review(d: &District) {
+    let mut w = Walker::new(d, "penalty_summary");
     w.walk().await.unwrap();
     let case = w.view().await;
     assert!(case.has("penalty_on_the_spot_decision"));
@@ -630,10 +608,8 @@ async fn on_the_spot_penalty_needs_no_review() {
     assert_eq!(review(&w).await.status, ReviewStatus::NotSubmitted);
 }
 
-#[tokio::test]
-async fn rebuild_replays_catalogue_and_reviewer_streams() {
-    let d = district().await;
-    let mut w = at_decision(&d).await;
+async fn rebuild_replays_catalogue_and_reviewer_streams(d: &District) {
+    let mut w = at_decision(d).await;
     submit(&mut w, vec![]).await.unwrap();
     opine(&mut w, "rev", true).await.unwrap();
     let ahead = d.ctx("ahead").await;
@@ -660,3 +636,19 @@ async fn rebuild_replays_catalogue_and_reviewer_streams() {
     assert_eq!(d.store.log_state().await.unwrap().size, report.records);
     assert_eq!(review(&w).await.status, ReviewStatus::Passed);
 }
+
+common::on_every_store!(
+    review_passes_first_time_and_then_the_decision_is_numbered,
+    failed_review_is_fixed_resubmitted_and_passes_in_round_two,
+    supplement_request_holds_the_review_but_not_the_ninety_day_clock,
+    escalation_decided_for_the_unit_counts_as_passed_per_i11,
+    escalation_decided_for_the_review_returns_the_case,
+    collective_discussion_before_a_passed_review_is_refused_citing_l11_a,
+    decision_before_review_is_refused_for_every_role_and_logged,
+    a_reviewer_who_handled_the_case_is_refused_citing_l3_a,
+    an_unqualified_first_time_reviewer_is_refused_and_a_pre_p5_reviewer_allowed,
+    a_changed_record_after_submission_invalidates_the_frozen_package,
+    review_records_cannot_be_voided_even_by_heads,
+    on_the_spot_penalty_needs_no_review,
+    rebuild_replays_catalogue_and_reviewer_streams,
+);

@@ -1,22 +1,24 @@
 //! The write path's shortcuts keep the guarantees (issue 5 bench): the case-view cache never
 //! serves a state another writer has moved past, record summaries written incrementally equal a
-//! rebuild, and the `create` audit entry (R4-b) is written with the record, by the core.
+//! rebuild, and the `create` audit entry (R4-b) is written with the record, by the core. Every
+//! test runs on each store (`memory::`, `sqlite::`, `postgres::`; see `common::on_every_store!`):
+//! the shortcuts matter most where another process really shares the database.
 
 mod common;
 
 use std::sync::Arc;
 
-use common::{Walker, district, rules};
+use common::{District, Walker, rules};
 use liuhen_calendar::Calendar;
 use liuhen_core::ids::StreamSeq;
 use liuhen_core::ports::{AuditQuery, Store};
 use liuhen_core::service::Services;
 use liuhen_ledger::hash::HashProfile;
 
-#[tokio::test]
-async fn a_case_written_by_another_process_is_reread_not_served_from_the_cache() {
-    let district = district().await;
-    let mut walker = Walker::new(&district, "penalty_ordinary");
+async fn a_case_written_by_another_process_is_reread_not_served_from_the_cache(
+    district: &District,
+) {
+    let mut walker = Walker::new(district, "penalty_ordinary");
     walker.open("r8_initiation").await.unwrap();
     let case_id = walker.case_id.clone().unwrap();
     // A second node: its own Services (own cache, own stream locks) over the same store.
@@ -51,10 +53,10 @@ async fn a_case_written_by_another_process_is_reread_not_served_from_the_cache()
     assert_eq!(seqs, vec![2, 3, 4, 5]);
 }
 
-#[tokio::test]
-async fn superseded_and_voided_summaries_written_incrementally_equal_a_rebuild() {
-    let district = district().await;
-    let mut walker = Walker::new(&district, "penalty_ordinary");
+async fn superseded_and_voided_summaries_written_incrementally_equal_a_rebuild(
+    district: &District,
+) {
+    let mut walker = Walker::new(district, "penalty_ordinary");
     walker.open("r8_initiation").await.unwrap();
     let case_id = walker.case_id.clone().unwrap();
     let ctx = district.ctx("off1").await;
@@ -92,15 +94,15 @@ async fn superseded_and_voided_summaries_written_incrementally_equal_a_rebuild()
     assert!(first.superseded_by.is_some(), "{first:?}");
     let second = view.record(receipts[1].seq).unwrap();
     assert!(second.voided_by.is_some(), "{second:?}");
-    let live = district.store.all_projections();
+    let live = district.store.snapshot().await;
     district.services.rebuild().await.unwrap();
-    assert_eq!(district.store.all_projections(), live);
+    assert_eq!(district.store.snapshot().await, live);
 }
 
-#[tokio::test]
-async fn each_appended_record_has_exactly_one_create_entry_with_the_client_address() {
-    let district = district().await;
-    let mut walker = Walker::new(&district, "penalty_ordinary");
+async fn each_appended_record_has_exactly_one_create_entry_with_the_client_address(
+    district: &District,
+) {
+    let mut walker = Walker::new(district, "penalty_ordinary");
     walker.open("r8_initiation").await.unwrap();
     let case_id = walker.case_id.clone().unwrap();
     let ctx = district.ctx("off1").await;
@@ -134,3 +136,9 @@ async fn each_appended_record_has_exactly_one_create_entry_with_the_client_addre
         "{creates:?}"
     );
 }
+
+common::on_every_store!(
+    a_case_written_by_another_process_is_reread_not_served_from_the_cache,
+    superseded_and_voided_summaries_written_incrementally_equal_a_rebuild,
+    each_appended_record_has_exactly_one_create_entry_with_the_client_address,
+);

@@ -1,16 +1,35 @@
-//! Shared harness: a district with two bodies on a `MemoryStore`, users for every role, and a
-//! data filler + procedure walker driven by the rule set itself (so every record type and field
-//! of `rules/xc-2024.toml` is exercised without hand-written fixtures).
-#![allow(dead_code)]
+//! Shared harness: a district with two bodies, users for every role, and a data filler +
+//! procedure walker driven by the rule set itself (so every record type and field of
+//! `rules/xc-2024.toml` is exercised without hand-written fixtures).
+//!
+//! The district runs on any store (issues 7 and 8: the workflow tests run "on both stores"):
+//! [`district()`] builds it on a `MemoryStore`; [`on`] runs a test on a fresh store of a given
+//! [`Backend`] — SQLite in a temporary folder, or PostgreSQL in a fresh schema `t_<pid>_<nanos>_<n>`
+//! when `LIUHEN_TEST_PG_URL` is set (failing, never skipping, if that server is unusable) — and
+//! cleans up afterwards even when the test panics; [`on_every_store!`] expands a list of test
+//! functions into one `#[tokio::test]` per backend (`memory::name`, `sqlite::name`,
+//! `postgres::name`), following `crates/store/tests/store_backends.rs`.
+#![allow(dead_code, unused_macros, unused_imports)]
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use liuhen_calendar::Calendar;
 use liuhen_core::case::CaseView;
 use liuhen_core::error::CoreError;
-use liuhen_core::ids::{BodyId, CaseId, OfficerId, PowerItemId, StreamSeq, UnitId, UserId};
+use liuhen_core::ids::{
+    BodyId, CaseId, LogIndex, OfficerId, PowerItemId, StreamId, StreamSeq, UnitId, UserId,
+};
 use liuhen_core::memory::MemoryStore;
-use liuhen_core::ports::{Clock, Receipt};
+use liuhen_core::ports::{
+    AppendBatch, AuditEntry, AuditQuery, Clock, DeadlineQuery, DeadlineRow, Digest32, LogState,
+    Projection, ProjectionKind, ProjectionQuery, Receipt, Session, Store, StoreError, StoredRecord,
+    StreamHead,
+};
 use liuhen_core::registry::{
     BodyKind, BodyProfile, Credential, CredentialStatus, OfficerProfile, PowerItem, RoleGrant,
     Unit, UserProfile,
@@ -20,13 +39,18 @@ use liuhen_core::rules::RuleBook;
 use liuhen_core::rules::schema::{FieldSpec, FieldType, GateCheck, ProcedureSpec, RecordTypeSpec};
 use liuhen_core::service::{Ctx, OpenCase, RecordInput, Services};
 use liuhen_ledger::hash::HashProfile;
+use liuhen_store::sql_store::{PostgresConfig, SqlStore, SqliteConfig};
 use serde_json::{Map, Value, json};
+use sqlx::Connection;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
 pub const BODY_A: &str = "xc-scjgj";
 pub const BODY_B: &str = "xc-zhzf";
 pub const DOMAIN: &str = "市场监管";
+
+/// The variable naming the PostgreSQL server for tests (as in liuhen-store's tests).
+pub const PG_URL_VAR: &str = "LIUHEN_TEST_PG_URL";
 
 /// A clock tests can move.
 pub struct TestClock(pub Mutex<OffsetDateTime>);
@@ -37,9 +61,220 @@ impl Clock for TestClock {
     }
 }
 
+/// The store a district runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `liuhen_core::memory::MemoryStore`, the reference behaviour.
+    Memory,
+    /// `SqlStore` on an SQLite file in a temporary folder.
+    Sqlite,
+    /// `SqlStore` on PostgreSQL (`LIUHEN_TEST_PG_URL`), in a fresh schema.
+    Postgres,
+}
+
+/// The district's store on any backend. It implements `Store` by handing every call to the
+/// backend, so tests use it as they used `Arc<MemoryStore>` (`district.store.read_audit(..)`
+/// with `Store` in scope, `district.store.clone()` as an `Arc<dyn Store>`); on
+/// [`Backend::Memory`] it also keeps the `MemoryStore` itself for the few tests that need its
+/// test-only methods (tampering with a stored record has no counterpart in the `Store` trait,
+/// on purpose: R4-a).
+pub struct TestStore {
+    inner: Arc<dyn Store>,
+    memory: Option<Arc<MemoryStore>>,
+    backend: Backend,
+    /// The PostgreSQL schema, dropped after the test.
+    schema: Option<String>,
+}
+
+#[async_trait::async_trait]
+impl Store for TestStore {
+    async fn append(&self, batch: AppendBatch) -> Result<Vec<Receipt>, StoreError> {
+        self.inner.append(batch).await
+    }
+    async fn stream_head(&self, stream: &StreamId) -> Result<Option<StreamHead>, StoreError> {
+        self.inner.stream_head(stream).await
+    }
+    async fn read_stream(&self, stream: &StreamId) -> Result<Vec<StoredRecord>, StoreError> {
+        self.inner.read_stream(stream).await
+    }
+    async fn read_log(&self, from: LogIndex, limit: u32) -> Result<Vec<StoredRecord>, StoreError> {
+        self.inner.read_log(from, limit).await
+    }
+    async fn projection(
+        &self,
+        kind: ProjectionKind,
+        id: &str,
+    ) -> Result<Option<Projection>, StoreError> {
+        self.inner.projection(kind, id).await
+    }
+    async fn list_projections(
+        &self,
+        query: &ProjectionQuery,
+    ) -> Result<Vec<Projection>, StoreError> {
+        self.inner.list_projections(query).await
+    }
+    async fn deadlines(&self, query: &DeadlineQuery) -> Result<Vec<DeadlineRow>, StoreError> {
+        self.inner.deadlines(query).await
+    }
+    async fn replace_all_projections(
+        &self,
+        projections: Vec<Projection>,
+        deadlines: Vec<DeadlineRow>,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .replace_all_projections(projections, deadlines)
+            .await
+    }
+    async fn log_state(&self) -> Result<LogState, StoreError> {
+        self.inner.log_state().await
+    }
+    async fn prove_inclusion(
+        &self,
+        index: LogIndex,
+        size: u64,
+    ) -> Result<Vec<Digest32>, StoreError> {
+        self.inner.prove_inclusion(index, size).await
+    }
+    async fn prove_consistency(&self, old: u64, new: u64) -> Result<Vec<Digest32>, StoreError> {
+        self.inner.prove_consistency(old, new).await
+    }
+    async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.inner.audit(entry).await
+    }
+    async fn read_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        self.inner.read_audit(query).await
+    }
+    async fn password_hash(&self, username: &str) -> Result<Option<(UserId, String)>, StoreError> {
+        self.inner.password_hash(username).await
+    }
+    async fn set_password_hash(
+        &self,
+        user: &UserId,
+        username: &str,
+        phc: &str,
+    ) -> Result<(), StoreError> {
+        self.inner.set_password_hash(user, username, phc).await
+    }
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.inner.create_session(session).await
+    }
+    async fn session(&self, token_hash: &Digest32) -> Result<Option<Session>, StoreError> {
+        self.inner.session(token_hash).await
+    }
+    async fn delete_session(&self, token_hash: &Digest32) -> Result<(), StoreError> {
+        self.inner.delete_session(token_hash).await
+    }
+}
+
+/// Every projection kind, for snapshots through `Store::list_projections`.
+const PROJECTION_KINDS: [ProjectionKind; 8] = [
+    ProjectionKind::Case,
+    ProjectionKind::Body,
+    ProjectionKind::Officer,
+    ProjectionKind::PowerItem,
+    ProjectionKind::User,
+    ProjectionKind::Disclosure,
+    ProjectionKind::DisclosureRequest,
+    ProjectionKind::DisclosureSettings,
+];
+
+/// Position of `kind` in [`PROJECTION_KINDS`]. The match has no wildcard so that a new kind
+/// fails to compile here until it is added to the list (a snapshot must not silently miss it).
+const fn projection_kind_index(kind: ProjectionKind) -> usize {
+    match kind {
+        ProjectionKind::Case => 0,
+        ProjectionKind::Body => 1,
+        ProjectionKind::Officer => 2,
+        ProjectionKind::PowerItem => 3,
+        ProjectionKind::User => 4,
+        ProjectionKind::Disclosure => 5,
+        ProjectionKind::DisclosureRequest => 6,
+        ProjectionKind::DisclosureSettings => 7,
+    }
+}
+
+impl TestStore {
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The PostgreSQL schema the store lives in (None on other backends).
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    /// The `MemoryStore`, or None on a SQL backend.
+    pub fn memory(&self) -> Option<&MemoryStore> {
+        self.memory.as_deref()
+    }
+
+    fn memory_only(&self, what: &str) -> &MemoryStore {
+        self.memory().unwrap_or_else(|| {
+            panic!("{what} is MemoryStore-only; use `district.store.snapshot()` on SQL backends")
+        })
+    }
+
+    /// All projection rows. MemoryStore only (panics on a SQL backend): kept for the
+    /// Memory-only tests; [`TestStore::snapshot`] works on every backend.
+    pub fn all_projections(&self) -> Vec<Projection> {
+        self.memory_only("all_projections").all_projections()
+    }
+
+    /// All deadline rows. MemoryStore only (panics on a SQL backend), see `all_projections`.
+    pub fn all_deadlines(&self) -> Vec<DeadlineRow> {
+        self.memory_only("all_deadlines").all_deadlines()
+    }
+
+    /// Flips one byte of a stored record. MemoryStore only (panics on a SQL backend): the
+    /// `Store` trait has no way to change a stored record, which is the point of R4-a.
+    pub fn tamper_record(&self, index: LogIndex, byte: usize) -> bool {
+        self.memory_only("tamper_record").tamper_record(index, byte)
+    }
+
+    /// Every projection row (sorted by kind and id) and every deadline row (sorted by stream and
+    /// key), read through the `Store` trait so that it works on every backend: the state a
+    /// rebuild must reproduce exactly.
+    pub async fn snapshot(&self) -> (Vec<Projection>, Vec<DeadlineRow>) {
+        const PAGE: u32 = 1_000;
+        let mut projections = Vec::new();
+        for kind in PROJECTION_KINDS {
+            debug_assert_eq!(PROJECTION_KINDS[projection_kind_index(kind)], kind);
+            let mut offset = 0;
+            loop {
+                let page = self
+                    .inner
+                    .list_projections(&ProjectionQuery {
+                        kind: Some(kind),
+                        bodies: None,
+                        status: None,
+                        limit: PAGE,
+                        offset,
+                    })
+                    .await
+                    .unwrap();
+                let full = page.len() as u32 == PAGE;
+                projections.extend(page);
+                if !full {
+                    break;
+                }
+                offset += PAGE;
+            }
+        }
+        projections.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        let mut deadlines = self
+            .inner
+            .deadlines(&DeadlineQuery::default())
+            .await
+            .unwrap();
+        deadlines.sort_by(|a, b| (a.stream.as_str(), &a.key).cmp(&(b.stream.as_str(), &b.key)));
+        (projections, deadlines)
+    }
+}
+
 pub struct District {
     pub services: Services,
-    pub store: Arc<MemoryStore>,
+    pub store: Arc<TestStore>,
     pub clock: Arc<TestClock>,
     pub admin: Ctx,
 }
@@ -53,11 +288,24 @@ fn body_id(id: &str) -> BodyId {
     BodyId::new(id).unwrap()
 }
 
+/// The district on a fresh `MemoryStore`.
 pub async fn district() -> District {
-    let store = Arc::new(MemoryStore::new(HashProfile::Sm3));
+    let memory = Arc::new(MemoryStore::new(HashProfile::Sm3));
+    let store = TestStore {
+        inner: memory.clone(),
+        memory: Some(memory),
+        backend: Backend::Memory,
+        schema: None,
+    };
+    district_with(Arc::new(store)).await
+}
+
+/// The district (registry, users, roles, one qualified reviewer) built through `Services` on
+/// `store`.
+async fn district_with(store: Arc<TestStore>) -> District {
     let clock = Arc::new(TestClock(Mutex::new(datetime!(2024-12-20 09:00 +8))));
     let services = Services::new(
-        store.clone(),
+        Arc::clone(&store.inner),
         clock.clone(),
         rules(),
         Arc::new(Calendar::embedded().unwrap()),
@@ -222,6 +470,205 @@ pub async fn district() -> District {
         admin,
     }
 }
+
+/// A fresh store of one backend and what must be cleaned up after it.
+struct Fixture {
+    store: Arc<TestStore>,
+    sql: Option<SqlStore>,
+    /// SQLite: the folder holding the database file, deleted on drop.
+    _dir: Option<tempfile::TempDir>,
+    /// PostgreSQL: the server URL and the schema to drop.
+    pg_schema: Option<(String, String)>,
+}
+
+/// A schema name unique across processes and runs (`t_<pid>_<nanos>_<n>`, as in liuhen-store's
+/// tests): 1–63 characters of `[a-z0-9_]`, as `PostgresConfig::schema` requires.
+fn fresh_schema() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000_000,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl Fixture {
+    /// Opens a fresh store, or None when `backend` is PostgreSQL and `LIUHEN_TEST_PG_URL` is
+    /// not set. Panics (fails the test, never skips it) when the variable is set but the server
+    /// is unusable.
+    async fn open(backend: Backend) -> Option<Fixture> {
+        match backend {
+            Backend::Memory => {
+                let memory = Arc::new(MemoryStore::new(HashProfile::Sm3));
+                Some(Fixture {
+                    store: Arc::new(TestStore {
+                        inner: memory.clone(),
+                        memory: Some(memory),
+                        backend,
+                        schema: None,
+                    }),
+                    sql: None,
+                    _dir: None,
+                    pg_schema: None,
+                })
+            }
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let config = SqliteConfig::new(dir.path().join("liuhen.db"));
+                let sql = SqlStore::open_sqlite_with(&config).await.unwrap();
+                Some(Fixture {
+                    store: Arc::new(TestStore {
+                        inner: Arc::new(sql.clone()),
+                        memory: None,
+                        backend,
+                        schema: None,
+                    }),
+                    sql: Some(sql),
+                    _dir: Some(dir),
+                    pg_schema: None,
+                })
+            }
+            Backend::Postgres => {
+                let Ok(url) = std::env::var(PG_URL_VAR) else {
+                    eprintln!("{PG_URL_VAR} is not set: PostgreSQL workflow tests not run");
+                    return None;
+                };
+                Some(Fixture::postgres(&url).await)
+            }
+        }
+    }
+
+    /// A fresh schema on the PostgreSQL server at `url`. Panics when the server is unusable.
+    async fn postgres(url: &str) -> Fixture {
+        let schema = fresh_schema();
+        let config = PostgresConfig {
+            schema: Some(schema.clone()),
+            max_connections: 8,
+            acquire_timeout: std::time::Duration::from_secs(10),
+            ..PostgresConfig::new(url)
+        };
+        let sql = SqlStore::connect_postgres_with(&config)
+            .await
+            .unwrap_or_else(|error| {
+                panic!("{PG_URL_VAR}={url} is set but PostgreSQL is unusable: {error}")
+            });
+        Fixture {
+            store: Arc::new(TestStore {
+                inner: Arc::new(sql.clone()),
+                memory: None,
+                backend: Backend::Postgres,
+                schema: Some(schema.clone()),
+            }),
+            sql: Some(sql),
+            _dir: None,
+            pg_schema: Some((url.to_owned(), schema)),
+        }
+    }
+
+    /// Closes the store and drops the PostgreSQL schema (the SQLite folder goes with `self`).
+    async fn finish(self) {
+        if let Some(sql) = &self.sql {
+            sql.close().await;
+        }
+        if let Some((url, schema)) = &self.pg_schema {
+            let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
+            // The name was made by `fresh_schema` ([a-z0-9_] only), so quoting it is enough.
+            let drop = sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"));
+            sqlx::query(drop).execute(&mut admin).await.unwrap();
+            admin.close().await.unwrap();
+        }
+    }
+}
+
+/// Polls a future, turning a panic into `Err` so that the runner can clean up before it
+/// resumes the panic. (`tokio::spawn` would catch it too, but the walker's boxed futures are
+/// not `Send`, and the test should not have to be.)
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.get_mut().0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+/// Awaits `future`, returning its panic as `Err` instead of unwinding.
+pub async fn catch<F: Future>(future: F) -> std::thread::Result<F::Output> {
+    CatchUnwind(Box::pin(future)).await
+}
+
+/// Runs `test` on a district built on a fresh store of `backend`, then closes the store and
+/// drops its PostgreSQL schema — also when building the district or the test panicked (the
+/// panic is resumed afterwards). On PostgreSQL without `LIUHEN_TEST_PG_URL` nothing runs.
+pub async fn on(backend: Backend, test: impl AsyncFnOnce(&District)) {
+    let Some(fixture) = Fixture::open(backend).await else {
+        return;
+    };
+    run(fixture, test).await;
+}
+
+/// As [`on`] with PostgreSQL, on the server at `url` whatever `LIUHEN_TEST_PG_URL` says (for
+/// testing the harness itself). Panics when the server is unusable.
+pub async fn on_postgres_at(url: &str, test: impl AsyncFnOnce(&District)) {
+    run(Fixture::postgres(url).await, test).await;
+}
+
+async fn run(fixture: Fixture, test: impl AsyncFnOnce(&District)) {
+    let store = Arc::clone(&fixture.store);
+    let outcome = catch(async move {
+        let district = district_with(store).await;
+        test(&district).await;
+    })
+    .await;
+    fixture.finish().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// One `#[tokio::test]` per listed `async fn name(d: &District)` and backend: `memory::name`,
+/// `sqlite::name` and `postgres::name` (filter with e.g. `cargo test -p liuhen-core --test
+/// review_workflow postgres::`). The multi-thread runtime matches the server, where the SQL
+/// store's group-commit writer runs beside the request tasks.
+macro_rules! on_every_store {
+    ($($test:ident),* $(,)?) => {
+        mod memory {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    $crate::common::on($crate::common::Backend::Memory, super::$test).await;
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    $crate::common::on($crate::common::Backend::Sqlite, super::$test).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    $crate::common::on($crate::common::Backend::Postgres, super::$test).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use on_every_store;
 
 impl District {
     pub async fn ctx(&self, user: &str) -> Ctx {
