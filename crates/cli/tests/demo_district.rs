@@ -20,6 +20,7 @@ use liuhen_core::ports::{
 };
 use liuhen_core::record::Record;
 use liuhen_core::registry::{BodyView, OfficerView};
+use liuhen_core::review::precheck::PrecheckStatus;
 use liuhen_core::review::state::OpinionOutcome;
 use liuhen_core::review::{ReviewStatus, ReviewView};
 use liuhen_core::service::disclosure::{PublicFilter, SupervisionIssue};
@@ -332,6 +333,16 @@ async fn every_review_state_is_present_with_catalogues(
             "人工标记（L4-e）后通过",
             count(&|r| !r.manual_marks.is_empty() && r.status == ReviewStatus::Passed),
         ),
+        (
+            "待负责人决定（L10-c）",
+            count(&|r| r.status == ReviewStatus::Escalated),
+        ),
+        (
+            "送审材料已变更（L2-b）",
+            count(&|r| r.status == ReviewStatus::Invalidated),
+        ),
+        ("退回修改", count(&|r| r.status == ReviewStatus::Returned)),
+        ("未报送", count(&|r| r.status == ReviewStatus::NotSubmitted)),
     ];
     for (label, n) in states {
         assert!(n >= 1, "no case in review state {label}: {states:?}");
@@ -378,6 +389,51 @@ async fn every_review_state_is_present_with_catalogues(
             ));
             assert!(!pending.excluded, "the reviewer handled no demo case");
         }
+    }
+    // L10-c: an escalation waits in an agency head's queue, and only there.
+    let mut escalations = 0;
+    for (_, prefix) in BODY_PREFIXES {
+        let head = ctx(services, &format!("{prefix}-head")).await;
+        let queue = services.pending_reviews(&head, today).await.unwrap();
+        assert!(
+            queue.iter().all(|p| p.status == ReviewStatus::Escalated),
+            "{prefix}: {queue:?}"
+        );
+        escalations += queue.len();
+    }
+    assert!(escalations >= 1, "no escalation in any head's queue");
+    // Every review state has its case (L2-a … L10-c, I11).
+    for status in [
+        ReviewStatus::NotSubmitted,
+        ReviewStatus::Pending,
+        ReviewStatus::AwaitingSupplement,
+        ReviewStatus::Returned,
+        ReviewStatus::Escalated,
+        ReviewStatus::Passed,
+        ReviewStatus::HeadDecided,
+        ReviewStatus::Invalidated,
+    ] {
+        assert!(
+            reviews.iter().any(|r| r.status == status),
+            "no case in review state {}",
+            status.label()
+        );
+    }
+    // The pre-checks (L7-b) run on every submitted demo case: the demo's cases were handled
+    // by the book, so none fails (notices served, credentials valid, documents numbered).
+    for review in reviews.iter().filter(|r| !r.rounds.is_empty()) {
+        let report = services
+            .review_prechecks(&supervisor, &review.case_id)
+            .await
+            .unwrap();
+        assert_eq!(report.checks.len(), 5);
+        assert!(
+            report
+                .checks
+                .iter()
+                .all(|c| c.status != PrecheckStatus::Failed),
+            "{report:#?}"
+        );
     }
     let reviewer = ctx(services, "scjg-reviewer").await;
     let queue = services.pending_reviews(&reviewer, today).await.unwrap();

@@ -128,7 +128,16 @@ pub struct RecordSummary {
     pub officers: Vec<String>,
 }
 
+/// P6: a text record entered more than this long after its event is a late entry (R4-d).
+pub const P6_LATE_ENTRY: time::Duration = time::Duration::hours(24);
+
 impl RecordSummary {
+    /// Whether this is a late entry (R4-d): a text record entered more than P6 after its event
+    /// — after the event's end, for an activity with one.
+    pub fn late_entry(&self) -> bool {
+        !self.av && self.entry_time - self.event_end.unwrap_or(self.event_time) > P6_LATE_ENTRY
+    }
+
     /// Whether the record still counts (not superseded, not voided).
     pub fn is_effective(&self) -> bool {
         self.superseded_by.is_none() && self.voided_by.is_none()

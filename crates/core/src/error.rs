@@ -35,9 +35,14 @@ pub enum CoreError {
     /// A rule refused the command (a gate, a missing field, a role not allowed).
     #[error("{0}")]
     Refused(Refusal),
-    /// The caller is not signed in or not allowed to see the object at all.
+    /// The caller's roles or scope do not allow the command (deny by default, DESIGN.md
+    /// "Roles"): a SUPERVISOR writing (L13-a, D15-b), an administrator performing a legal step
+    /// (L2-a), a non-AUDITOR reading the audit log (R4-b). Like a refusal it carries the
+    /// requirement IDs and a Chinese message, so the API's 403 names the rule; it differs from
+    /// [`CoreError::Refused`] in that no rule of the *case* failed — the caller may not act at all.
+    /// Boxed so that two refusal-sized variants do not make every `Result` carry a larger error.
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(Box<Refusal>),
     /// The object does not exist (or is outside the caller's scope and must not be revealed).
     #[error("not found: {0}")]
     NotFound(String),
@@ -75,6 +80,17 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// A [`CoreError::Forbidden`] citing `ids` (requirement IDs, or `§1` — requirements.md §1
+    /// "Roles" — where no numbered requirement covers the role, as for account administration).
+    pub fn forbidden(ids: &[&str], message: impl Into<String>) -> CoreError {
+        CoreError::Forbidden(Box::new(Refusal {
+            ids: ids.iter().map(|id| RequirementId::new(*id)).collect(),
+            message: message.into(),
+            citation: String::new(),
+            details: Vec::new(),
+        }))
+    }
+
     /// The refusal, if this error is one.
     pub fn refusal(&self) -> Option<&Refusal> {
         match self {

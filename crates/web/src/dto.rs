@@ -999,6 +999,9 @@ pub struct RecordSummaryDto {
     /// 文号 assigned (R26-b).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_number: Option<String>,
+    /// 补录: a text record entered more than P6 = 24 h after its event (R4-d).
+    #[serde(default)]
+    pub late_entry: bool,
 }
 
 impl RecordSummaryDto {
@@ -1016,6 +1019,7 @@ impl RecordSummaryDto {
             voided_by: summary.voided_by.map(|seq| seq.0),
             confidentiality: summary.confidentiality.clone(),
             doc_number: summary.doc_number.clone(),
+            late_entry: summary.late_entry(),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! | malformed JSON, query or path; invalid identifier or value | 400 | `invalid` |
 //! | no session, expired session, wrong password | 401 | `unauthenticated` |
 //! | cookie session without a matching `X-CSRF-Token` on an unsafe method | 403 | `csrf` |
-//! | signed in, but the role may not do this (e.g. a SUPERVISOR writing) | 403 | `forbidden` |
+//! | signed in, but the role may not do this (e.g. a SUPERVISOR writing); `rule` names it | 403 | `forbidden` |
 //! | object absent **or outside the caller's scope** (existence is not revealed) | 404 | `not_found` |
 //! | another writer won a race that retries could not resolve | 409 | `conflict` |
 //! | body larger than the limit | 413 | `payload_too_large` |
@@ -25,12 +25,16 @@
 //!
 //! The body is always `{code, rule, message}` (plus `citation` and `details` where known):
 //! `rule` is the requirement IDs joined with `,` (e.g. `L2-a`), empty when no rule applies;
-//! `message` is Chinese — for refusals it is the rule set's message, verbatim.
+//! `message` is Chinese — for refusals it is the rule set's message, verbatim. A 403 of the role
+//! checks carries its rule too (`L13-a,D15-b` for a SUPERVISOR writing, `L2-a` for an
+//! administrator recording a legal step, `R4-b` for the audit log; `§1` — requirements.md §1
+//! "Roles" — for account administration, which no numbered requirement covers).
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use liuhen_core::error::{CoreError, Refusal};
+use liuhen_core::ids::RequirementId;
 use liuhen_core::ports::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -42,7 +46,8 @@ pub struct ErrorBody {
     /// `not_found`, `conflict`, `payload_too_large`, `unsupported_media_type`,
     /// `too_many_requests`, `timeout`, `internal`.
     pub code: String,
-    /// Requirement IDs the refusal rests on, joined with `,` (e.g. `L2-a`); empty when none.
+    /// Requirement IDs the refusal (422) or the role check (403) rests on, joined with `,`
+    /// (e.g. `L2-a`); empty when none.
     pub rule: String,
     /// Chinese message for the user.
     pub message: String,
@@ -114,10 +119,10 @@ pub enum ApiError {
     #[error("CSRF token missing or wrong")]
     Csrf,
     /// Signed in, but the user's roles do not allow the operation (a SUPERVISOR writing, a
-    /// non-AUDITOR reading the audit log). A Chinese text (from the core) is shown to the user;
-    /// any other text is for the log only.
+    /// non-AUDITOR reading the audit log). Carries the requirement IDs (answered as `rule`) and
+    /// the Chinese message shown to the user.
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(Refusal),
     /// The object does not exist, or exists outside the caller's scope (not revealed). The text
     /// is for the log only.
     #[error("not found: {0}")]
@@ -144,6 +149,17 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A role check of the web layer failed (403): `ids` are the requirement IDs it rests on,
+    /// `message` is shown to the user (Chinese), as [`CoreError::forbidden`] in the core.
+    pub fn forbidden(ids: &[&str], message: impl Into<String>) -> ApiError {
+        ApiError::Forbidden(Refusal {
+            ids: ids.iter().map(|id| RequirementId::new(*id)).collect(),
+            message: message.into(),
+            citation: String::new(),
+            details: Vec::new(),
+        })
+    }
+
     /// The HTTP status this error is answered with (see the module table).
     pub fn status(&self) -> StatusCode {
         match self {
@@ -178,18 +194,7 @@ impl ApiError {
             details: Vec::new(),
         };
         match self {
-            ApiError::Refused(refusal) => ErrorBody {
-                code: "refused".to_owned(),
-                rule: refusal
-                    .ids
-                    .iter()
-                    .map(|id| id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                message: refusal.message.clone(),
-                citation: refusal.citation.clone(),
-                details: refusal.details.clone(),
-            },
+            ApiError::Refused(refusal) => refusal_body("refused", refusal),
             ApiError::Invalid { field, reason } => {
                 // The core words its validation reasons in Chinese for the user (e.g. 统一社会
                 // 信用代码校验位不正确); parser reasons are English and stay in `details` only.
@@ -228,11 +233,15 @@ impl ApiError {
             ApiError::Unauthenticated => simple("unauthenticated", messages::UNAUTHENTICATED),
             ApiError::BadCredentials => simple("unauthenticated", messages::BAD_CREDENTIALS),
             ApiError::Csrf => simple("csrf", messages::CSRF),
-            // The core words some refusals of access in Chinese for the user (监督人员只读…).
-            ApiError::Forbidden(detail) if detail.chars().any(is_cjk) => {
-                simple("forbidden", detail)
+            // Role checks word their refusal in Chinese for the user (监督人员只能查看…); a
+            // message that is not Chinese is not for the user.
+            ApiError::Forbidden(refusal) if refusal.message.chars().any(is_cjk) => {
+                refusal_body("forbidden", refusal)
             }
-            ApiError::Forbidden(_) => simple("forbidden", messages::FORBIDDEN),
+            ApiError::Forbidden(refusal) => ErrorBody {
+                message: messages::FORBIDDEN.to_owned(),
+                ..refusal_body("forbidden", refusal)
+            },
             ApiError::NotFound(_) => simple("not_found", messages::NOT_FOUND),
             ApiError::Conflict(_) => simple("conflict", messages::CONFLICT),
             ApiError::PayloadTooLarge => simple("payload_too_large", messages::PAYLOAD_TOO_LARGE),
@@ -257,6 +266,23 @@ impl ApiError {
     }
 }
 
+/// The body of a refusal (422) or of a role check (403): its rule IDs, message, citation and
+/// details.
+fn refusal_body(code: &str, refusal: &Refusal) -> ErrorBody {
+    ErrorBody {
+        code: code.to_owned(),
+        rule: refusal
+            .ids
+            .iter()
+            .map(|id| id.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        message: refusal.message.clone(),
+        citation: refusal.citation.clone(),
+        details: refusal.details.clone(),
+    }
+}
+
 fn is_cjk(ch: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&ch)
 }
@@ -268,9 +294,7 @@ impl IntoResponse for ApiError {
             // "Don't expose any details about the error to the client" (axum
             // examples/error-handling): the detail goes to the log only.
             ApiError::Internal(detail) => tracing::error!(error = %detail, "internal error"),
-            ApiError::Forbidden(detail)
-            | ApiError::NotFound(detail)
-            | ApiError::Conflict(detail) => {
+            ApiError::NotFound(detail) | ApiError::Conflict(detail) => {
                 tracing::debug!(status = status.as_u16(), detail = %detail, "request refused")
             }
             _ => tracing::debug!(status = status.as_u16(), error = %self, "request failed"),
@@ -302,7 +326,7 @@ impl From<CoreError> for ApiError {
     fn from(err: CoreError) -> ApiError {
         match err {
             CoreError::Refused(refusal) => ApiError::Refused(refusal),
-            CoreError::Forbidden(detail) => ApiError::Forbidden(detail),
+            CoreError::Forbidden(refusal) => ApiError::Forbidden(*refusal),
             CoreError::NotFound(detail) => ApiError::NotFound(detail),
             CoreError::Invalid { field, reason } => ApiError::Invalid { field, reason },
             CoreError::InvalidId { what, value } => ApiError::Invalid {

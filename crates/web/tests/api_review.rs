@@ -541,3 +541,132 @@ async fn case_deadlines_carry_their_status_on_the_day_asked() {
         "not_found",
     );
 }
+
+/// The rule IDs of the findings of one pre-check in a `GET …/review/prechecks` body.
+fn precheck<'v>(body: &'v Value, point: &str) -> &'v Value {
+    body["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["point"] == point)
+        .unwrap_or_else(|| panic!("no {point}: {body}"))
+}
+
+#[tokio::test]
+async fn prechecks_are_served_with_status_and_rule_ids_and_follow_the_amount_limit() {
+    let api = api().await;
+    let (walker, case_id) = at_decision(&api).await;
+    submit(&api, &walker, &case_id).await;
+    let reviewer = api.bearer("rev").await;
+    let path = format!("/api/v1/cases/{case_id}/review/prechecks");
+    let reply = api.get(&path, &reviewer).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let points: Vec<&str> = reply.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|check| check["point"].as_str().unwrap())
+        .collect();
+    assert_eq!(points, ["L7.1", "L7.2", "L7.3", "L7.6", "L7.7"]);
+    assert_eq!(reply.json["round"], 1);
+    assert_eq!(precheck(&reply.json, "L7.1")["status"], "passed");
+    assert_eq!(precheck(&reply.json, "L7.6")["status"], "not_applicable");
+    assert_eq!(precheck(&reply.json, "L7.6")["status_label"], "不适用");
+    // The harness enters October events in December: every record is a late entry (R4-d), and
+    // the notice of the rights to statement and defence was never served (R14-b, R17-a).
+    let l7_3 = precheck(&reply.json, "L7.3");
+    assert_eq!(l7_3["status"], "failed", "{l7_3}");
+    assert_eq!(l7_3["status_label"], "不通过");
+    let rules: Vec<&str> = l7_3["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|finding| finding["rule"].as_str().unwrap().split(','))
+        .collect();
+    assert!(
+        rules.contains(&"R4-d") && rules.contains(&"R17-a"),
+        "{l7_3}"
+    );
+    // The case view shows the late-entry flag on each record (R4-d).
+    let case = api
+        .get(&format!("/api/v1/cases/{case_id}"), &reviewer)
+        .await;
+    assert!(
+        case.json["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|record| record["late_entry"] == true),
+        "{}",
+        case.text
+    );
+    // L7.6 follows the power item's 涉案金额 limit set by the head (5000 yuan entered > 1000).
+    let limit = json!({"power_item": format!("{BODY_A}-p1"), "max_amount_fen": 100_000,
+                       "basis": "级别管辖规定（示例）"});
+    let limits = format!("/api/v1/bodies/{BODY_A}/review-catalogue/amount-limits");
+    let refused = api
+        .post(&limits, &api.bearer("off1").await, limit.clone())
+        .await;
+    let error = assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    assert!(error["rule"].as_str().unwrap().contains("L5-b"), "{error}");
+    let set = api.post(&limits, &api.bearer("ahead").await, limit).await;
+    assert_eq!(set.status, StatusCode::CREATED, "{}", set.text);
+    let catalogue = api
+        .get(
+            &format!("/api/v1/bodies/{BODY_A}/review-catalogue"),
+            &reviewer,
+        )
+        .await;
+    assert_eq!(
+        catalogue.json["amount_limits"][0]["max_amount_fen"], 100_000,
+        "{}",
+        catalogue.text
+    );
+    let after = api.get(&path, &reviewer).await;
+    assert_eq!(
+        precheck(&after.json, "L7.6")["status"],
+        "failed",
+        "{}",
+        after.text
+    );
+    // Another body's officer does not learn that the case exists.
+    let other = api.get(&path, &api.bearer("offb").await).await;
+    assert_error(&other, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn a_403_names_the_rule_it_rests_on() {
+    let api = api().await;
+    let (mut walker, case_id) = at_decision(&api).await;
+    let rule = |reply: &common::Reply| {
+        let error = assert_error(reply, StatusCode::FORBIDDEN, "forbidden");
+        error["rule"].as_str().unwrap().to_owned()
+    };
+    // SUPERVISOR reads every body and writes none (L13-a, D15-b); administrators perform no
+    // legal step (L2-a).
+    assert_eq!(
+        rule(&decide(&api, &mut walker, &case_id, "sup").await),
+        "L13-a,D15-b"
+    );
+    assert_eq!(
+        rule(&decide(&api, &mut walker, &case_id, "admin").await),
+        "L2-a"
+    );
+    let officer = api.bearer("off1").await;
+    // The audit log is the AUDITOR's (R4-b); review statistics are supervision's (L13-a).
+    assert_eq!(rule(&api.get("/api/v1/audit", &officer).await), "R4-b");
+    assert_eq!(
+        rule(&api.get("/api/v1/reviews/statistics", &officer).await),
+        "L13-a"
+    );
+    // Account administration has no numbered requirement: requirements.md §1 (Roles).
+    let password = api
+        .send(
+            Method::PUT,
+            "/api/v1/users/off2/password",
+            &officer,
+            Some(json!({"password": "另一个足够长的口令-2024"})),
+        )
+        .await;
+    assert_eq!(rule(&password), "§1");
+}

@@ -9,9 +9,10 @@
 //!
 //! Legal review (issue 7): each body has a review catalogue and time limits ([`catalogue`]);
 //! the penalty cases run through every review state (see [`plan::Flow`]): pending, passed at
-//! the first round, 存在问题 then resubmitted and passed, 待补充, escalated and decided for the
-//! unit and against it, a manual mark (L4-e), "not needed" determinations (L4-d), and decision
-//! attempts refused under L2-a. Disclosure (issue 8, [`disclose`]): permissions per body, the D4
+//! the first round, 存在问题 then resubmitted and passed, 待补充, escalated and waiting for the
+//! agency head (the head's queue), escalated and decided for the unit and against it, a package
+//! voided by a revised draft (送审材料已变更, L2-b), a manual mark (L4-e), "not needed"
+//! determinations (L4-d), and decision attempts refused under L2-a. Disclosure (issue 8, [`disclose`]): permissions per body, the D4
 //! items, and the workflow of every item the decisions draft, as [`plan::Disc`] says.
 //!
 //! Idempotent: the district supervisor is registered last; if that user exists the demo is

@@ -84,6 +84,12 @@ pub mod milestone {
     pub const AWAITING_SUPPLEMENT: &str = "待补充材料";
     /// The agency head adopted the review opinion on an escalation: back to the unit (L10-c).
     pub const RETURNED_BY_HEAD: &str = "负责人采纳审核意见";
+    /// The disagreement was referred to the agency head, who has not decided yet (L10-c): the
+    /// case is in the head's queue.
+    pub const ESCALATED: &str = "待负责人决定";
+    /// The draft decision was revised after submission: the frozen package no longer holds
+    /// (L2-b), the review must be resubmitted.
+    pub const PACKAGE_CHANGED: &str = "送审材料已变更";
 }
 
 use milestone::*;
@@ -103,6 +109,9 @@ pub enum Flow {
     HeadAgainst,
     /// The office asks for supplementary material (L9-a), holds a 座谈会 (L9-b), then approves.
     Supplement,
+    /// The unit revises the draft decision while the review is pending, which voids the
+    /// submitted package (L2-b, 送审材料已变更); it resubmits and the office approves.
+    Redraft,
 }
 
 /// 行政处罚普通程序, ex officio; the statement period runs out (or a hearing is held), then the
@@ -167,7 +176,7 @@ pub fn penalty_path_flow(hearing: bool, flow: Flow) -> Vec<Step> {
                 s("l10_review_problems", r + 2, 15).v("discretion"),
                 s("l6_review_submission", r + 3, 15).v("disagree"),
                 s("l10_review_problems", r + 4, 15).v("maintained"),
-                s("l10_escalation", r + 4, 16),
+                s("l10_escalation", r + 4, 16).m(ESCALATED),
             ]);
             if flow == Flow::HeadForUnit {
                 steps.push(s("l10_head_decision", r + 5, 15).v("for_unit"));
@@ -188,6 +197,17 @@ pub fn penalty_path_flow(hearing: bool, flow: Flow) -> Vec<Step> {
                 s("l8_review_approved", r + 6, 15),
             ]);
             3
+        }
+        Flow::Redraft => {
+            steps.extend([
+                s("r13_examination", r + 2, 10)
+                    .v("revised")
+                    .m(PACKAGE_CHANGED),
+                s("r13_unit_review", r + 2, 15),
+                s("l6_review_submission", r + 3, 15),
+                s("l8_review_approved", r + 5, 15),
+            ]);
+            2
         }
     };
     let r = r + shift;
@@ -596,6 +616,9 @@ fn head_against() -> Vec<Step> {
 fn supplement() -> Vec<Step> {
     penalty_path_flow(false, Flow::Supplement)
 }
+fn redraft() -> Vec<Step> {
+    penalty_path_flow(false, Flow::Redraft)
+}
 fn hearing() -> Vec<Step> {
     penalty_path(true)
 }
@@ -615,9 +638,9 @@ const CE: &str = "compulsory_execution";
 const IN: &str = "inspection";
 const EX: &str = "expropriation";
 
-/// The 47 demo cases (bodies: 0 市场监管, 1 综合执法, 2 生态环境, 3 应急管理).
+/// The 49 demo cases (bodies: 0 市场监管, 1 综合执法, 2 生态环境, 3 应急管理).
 pub const CASES: &[CasePlan] = &[
-    // 行政处罚普通程序 (19)
+    // 行政处罚普通程序 (21)
     c(
         PO,
         0,
@@ -719,6 +742,19 @@ pub const CASES: &[CasePlan] = &[
         48,
         head_against,
         RETURNED_BY_HEAD,
+    ),
+    // Issue 7: an escalation waiting for the agency head (the head's queue, L10-c) and a
+    // package voided by a revised draft (L2-b).
+    c(PO, 1, "road", "road_stall", 4, 44, head_for_unit, ESCALATED),
+    c(
+        PO,
+        3,
+        "safety",
+        "safety_training",
+        10,
+        40,
+        redraft,
+        PACKAGE_CHANGED,
     ),
     // 行政处罚简易程序 (5)
     c(

@@ -379,6 +379,7 @@ fn latest_document(view: Option<&CaseView>) -> Option<(u64, String, String)> {
 fn document_name(record_type: &str) -> &'static str {
     match record_type {
         "r14_statement_notice" => "行政处罚告知书",
+        "r15_hearing_notice" => "行政处罚听证告知书",
         "r16_penalty_decision" => "行政处罚决定书",
         "licence_decision" => "准予行政许可决定书",
         "seizure_disposal" => "查封、扣押处理决定书",
@@ -718,14 +719,43 @@ fn content(
                 "sealed": true,
             })
         }
-        ("r18_direct_delivery", _) | ("r19_postal_delivery", _) => {
-            let (seq, record_type, number) =
-                latest_document(view).unwrap_or((0, String::new(), String::new()));
-            let name = document_name(&record_type);
+        ("r18_direct_delivery" | "r19_postal_delivery", variant) => {
+            // The notices are served together: the statement notice and, where a hearing is
+            // offered, the hearing notice (R14-b, R15-a, R17-a); otherwise the latest document.
+            let notices: Vec<(u64, String, String)> = view
+                .map(|v| {
+                    v.records
+                        .iter()
+                        .filter(|r| r.is_effective())
+                        .filter(|r| {
+                            matches!(
+                                r.record_type.as_str(),
+                                "r14_statement_notice" | "r15_hearing_notice"
+                            )
+                        })
+                        .filter_map(|r| {
+                            r.doc_number
+                                .clone()
+                                .map(|n| (r.seq.0, r.record_type.clone(), n))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let served = if variant == "notice" && !notices.is_empty() {
+                notices
+            } else {
+                latest_document(view).into_iter().collect()
+            };
+            let listed: Vec<Value> = served
+                .iter()
+                .map(|(_, record_type, number)| {
+                    json!({"name": document_name(record_type), "number": number})
+                })
+                .collect();
             json!({
-                "documents": [{"name": name, "number": number}],
-                "mailing_list": [{"name": name, "number": number}],
-                "document_refs": [seq],
+                "documents": listed,
+                "mailing_list": listed,
+                "document_refs": served.iter().map(|(seq, _, _)| *seq).collect::<Vec<_>>(),
                 "place": party.address(),
                 "sealed": true,
                 "officers": officers(run.body),

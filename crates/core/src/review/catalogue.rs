@@ -1,4 +1,5 @@
-//! The review catalogue (法制审核目录清单, L5-b) and review time limits (L5-a) of a body.
+//! The review catalogue (法制审核目录清单, L5-b), review time limits (L5-a) and the 涉案金额
+//! limits of power items that the L7.6 pre-check applies (L7-b) of a body.
 //!
 //! Each change is a record in `catalogue/<body>`; the catalogue's version is the sequence
 //! number of its last record, and [`catalogue_at`] refolds it as it stood at any moment, so the
@@ -64,6 +65,43 @@ pub struct ReviewTimeLimit {
     pub action: String,
     /// Working days from submission (T2).
     pub working_days: u32,
+}
+
+/// The 涉案金额 limit of one power item of the body (data of `review_amount_limit`; L7-b,
+/// L7.6): the body may decide cases of the item up to this amount (级别管辖 by amount, set by
+/// law or by the body's 实施细则, L5-a); a case above it is flagged by the L7.6 pre-check as
+/// possibly beyond the body's statutory authority. D4-b's power-item fields have no such limit,
+/// so it lives here, beside the catalogue that the same office keeps, versioned with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmountLimit {
+    /// The power item.
+    pub power_item: PowerItemId,
+    /// Largest 涉案金额 the body may decide, in 分.
+    pub max_amount_fen: u64,
+    /// Legal basis of the limit.
+    #[serde(default)]
+    pub basis: String,
+    /// The limit is withdrawn from this version on.
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+impl AmountLimit {
+    /// Checks the limit: an amount in the canonical range, a basis unless withdrawn.
+    pub fn validate(&self) -> Result<(), CoreError> {
+        let invalid = |field: &str, reason: &str| CoreError::Invalid {
+            field: field.to_owned(),
+            reason: reason.to_owned(),
+        };
+        if self.max_amount_fen > MAX_AMOUNT_FEN {
+            return Err(invalid("max_amount_fen", "金额超出范围"));
+        }
+        if !self.withdrawn && self.basis.trim().is_empty() {
+            return Err(invalid("basis", "权力事项金额限额须写明依据（L7-b）"));
+        }
+        Ok(())
+    }
 }
 
 /// What a case offers to catalogue matching.
@@ -158,6 +196,9 @@ pub struct CatalogueView {
     pub entries: Vec<CatalogueEntry>,
     /// Review time limits by action kind, in working days (L5-a).
     pub time_limits: BTreeMap<String, u32>,
+    /// 涉案金额 limits of power items in force (withdrawn ones removed), by power item (L7.6).
+    #[serde(default)]
+    pub amount_limits: Vec<AmountLimit>,
 }
 
 impl CatalogueView {
@@ -169,7 +210,15 @@ impl CatalogueView {
             updated_at: None,
             entries: Vec::new(),
             time_limits: BTreeMap::new(),
+            amount_limits: Vec::new(),
         }
+    }
+
+    /// The limit in force for a power item (L7.6), if any.
+    pub fn amount_limit(&self, power_item: &PowerItemId) -> Option<&AmountLimit> {
+        self.amount_limits
+            .iter()
+            .find(|limit| &limit.power_item == power_item)
     }
 
     /// The entries the case matches (L5-b).
@@ -195,6 +244,16 @@ pub fn fold_catalogue(
         types::TIME_LIMIT => {
             let limit: ReviewTimeLimit = data_as(record)?;
             view.time_limits.insert(limit.action, limit.working_days);
+        }
+        types::AMOUNT_LIMIT => {
+            let limit: AmountLimit = data_as(record)?;
+            view.amount_limits
+                .retain(|existing| existing.power_item != limit.power_item);
+            if !limit.withdrawn {
+                view.amount_limits.push(limit);
+                view.amount_limits
+                    .sort_by(|a, b| a.power_item.cmp(&b.power_item));
+            }
         }
         other => {
             return Err(CoreError::Invalid {

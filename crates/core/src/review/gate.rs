@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use super::catalogue::{CaseFacts, catalogue_at};
+use super::delegation::holds_own_grant;
 use super::reviewer::{ReviewerQualification, fold_reviewer};
 use super::state::{OpinionOutcome, ReviewStatus, ReviewView};
 use super::{list_field, seq_field, str_field, types};
@@ -26,6 +27,7 @@ use crate::ids::{BodyId, CaseId, StreamId, UserId};
 use crate::ports::{DeadlineQuery, ProjectionKind, Store, StoreError};
 use crate::record::Record;
 use crate::registry::{BodyKind, BodyView, PowerItemView};
+use crate::role::Role;
 use crate::rules::RuleSet;
 
 /// The review-workflow gate over a store.
@@ -138,6 +140,20 @@ impl WorkflowReviewGate {
 
     async fn check_reviewer(&self, check: &RecordCheck<'_>) -> Result<(), CoreError> {
         let case = check.case;
+        // L2-c, I13: an entrusted organisation's case is reviewed by the delegating body's
+        // office; the organisation's own staff do not review it.
+        let office = review_body(self.store.as_ref(), &case.body).await?;
+        if office.id != case.body
+            && !holds_own_grant(self.store.as_ref(), check.user, Role::Reviewer, &office.id).await?
+        {
+            return Err(refuse(
+                check.set,
+                "review_delegating_office",
+                &["L2-c", "I13"],
+                "受委托组织的案件由委托机关的法制审核机构审核",
+                vec![office.id.to_string()],
+            ));
+        }
         if handled_case(case, check.user, check.officer.map(|o| o.as_str())) {
             return Err(refuse(
                 check.set,
@@ -512,6 +528,26 @@ impl LegalReviewGate for WorkflowReviewGate {
                 Ok(Map::new())
             }
             types::HEAD_DECISION => {
+                // L10-c with I13: for an entrusted organisation's case the disagreement goes to
+                // the delegating body's head.
+                let office = review_body(self.store.as_ref(), &check.case.body).await?;
+                if office.id != check.case.body
+                    && !holds_own_grant(
+                        self.store.as_ref(),
+                        check.user,
+                        Role::AgencyHead,
+                        &office.id,
+                    )
+                    .await?
+                {
+                    return Err(refuse(
+                        check.set,
+                        "review_delegating_head",
+                        &["L10-c", "L2-c", "I13"],
+                        "受委托组织案件的审核分歧由委托机关负责人决定",
+                        vec![office.id.to_string()],
+                    ));
+                }
                 let review = self.load(check.case).await?;
                 let ok = review.status == ReviewStatus::Escalated
                     && review

@@ -13,17 +13,23 @@
 //!   supplements, escalation, frozen submission packages and their invalidation, L2-b).
 //! - [`gate`]: [`WorkflowReviewGate`], the default `LegalReviewGate` of the services: the L2-a
 //!   decision gate, the L11-a ordering and the per-record checks of L3, L4-c, L6–L10, L12-c.
+//! - [`precheck`]: the advisory automated pre-checks of the review screen (L7-b: L7.1, L7.2,
+//!   L7.3 with the R4-d late-entry flag, L7.6, L7.7).
+//! - [`delegation`]: the delegating body's heads and review office act on the cases of its
+//!   entrusted organisations (L2-c, I13, R2-b).
 //!
 //! Every refusal names the requirement IDs and uses the rule set's Chinese `[messages.review_*]`.
 
 pub mod catalogue;
+pub mod delegation;
 pub mod gate;
+pub mod precheck;
 pub mod reviewer;
 pub mod state;
 
 use serde_json::{Map, Value};
 
-pub use catalogue::{CatalogueEntry, CatalogueView, ReviewTimeLimit};
+pub use catalogue::{AmountLimit, CatalogueEntry, CatalogueView, ReviewTimeLimit};
 pub use gate::WorkflowReviewGate;
 pub use reviewer::{P5_CUTOFF, QUALIFYING_EXAM, ReviewerQualification};
 pub use state::{ReviewRound, ReviewStatus, ReviewView};
@@ -64,6 +70,9 @@ pub mod types {
     pub const CATALOGUE_ENTRY: &str = "review_catalogue_entry";
     /// Catalogue stream: the review time limit of an action kind, in working days (L5-a).
     pub const TIME_LIMIT: &str = "review_time_limit";
+    /// Catalogue stream: the 涉案金额 limit of a power item, applied by the L7.6 pre-check
+    /// (L7-b).
+    pub const AMOUNT_LIMIT: &str = "review_amount_limit";
     /// Reviewer stream: the reviewer's qualification profile is recorded (L3-c).
     pub const QUALIFICATION: &str = "reviewer_qualification";
 

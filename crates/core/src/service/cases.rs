@@ -248,6 +248,11 @@ pub(crate) struct CaseCache {
     /// at: when the stream is still at that seq and the new set is equal, the batch leaves the
     /// stored set alone instead of deleting and re-inserting it.
     deadlines: std::collections::HashMap<String, (StreamSeq, Vec<DeadlineRow>)>,
+    /// The head each cached view was written at (seq and hash of the last record), so that the
+    /// next append to the case need not read the head first: if anyone else (another process,
+    /// or another command of this one) appended meanwhile, the store's seq check refuses the
+    /// append with a conflict, the entry is dropped and the append retried from a fresh read.
+    heads: std::collections::HashMap<String, StreamHead>,
 }
 
 /// A number to assign in the body stream within the same batch (R26-b).
@@ -265,8 +270,9 @@ impl Services {
         }
     }
 
-    /// Keeps `view` as the latest state of its case (after a durable append).
-    pub(crate) fn remember_case(&self, view: CaseView) {
+    /// Keeps `view` as the latest state of its case (after a durable append) and `head` as
+    /// the head it was written at.
+    pub(crate) fn remember_case(&self, view: CaseView, head: StreamHead) {
         let mut cache = self.case_cache();
         let id = view.id.to_string();
         if cache.views.len() >= CASE_CACHE_CAPACITY
@@ -275,8 +281,15 @@ impl Services {
         {
             cache.views.remove(&evict);
             cache.deadlines.remove(&evict);
+            cache.heads.remove(&evict);
         }
+        cache.heads.insert(id.clone(), head);
         cache.views.insert(id, view);
+    }
+
+    /// The head this process last wrote `case_id` at, if it still caches the case.
+    fn cached_case_head(&self, case_id: &str) -> Option<StreamHead> {
+        self.case_cache().heads.get(case_id).copied()
     }
 
     /// Drops a case's cached view (after a failed append, whose outcome may be unknown).
@@ -284,6 +297,7 @@ impl Services {
         let mut cache = self.case_cache();
         cache.views.remove(case_id);
         cache.deadlines.remove(case_id);
+        cache.heads.remove(case_id);
     }
 
     /// The case to write to, at stream head `head` (read by the caller under the stream lock):
@@ -344,9 +358,10 @@ impl Services {
         if body.is_some_and(|body| !ctx.roles_for(body).is_empty()) {
             return None;
         }
-        let (key, fallback) = if ctx.has_district(Role::Supervisor) {
+        let (key, fallback_ids, fallback): (_, &[&str], _) = if ctx.has_district(Role::Supervisor) {
             (
                 "supervisor_read_only",
+                &["L13-a", "D15-b"],
                 "监督人员只能查看，不能录入或者修改案件记录",
             )
         } else if [Role::SysAdmin, Role::SecAdmin, Role::Auditor]
@@ -355,17 +370,28 @@ impl Services {
         {
             (
                 "admin_no_legal_steps",
+                &["L2-a"],
                 "系统管理员、安全管理员、审计管理员不能实施或者绕过任何执法步骤",
             )
         } else {
             return None;
         };
-        let message = body
+        let refusal = body
             .and_then(|body| self.rules.effective(body, self.now().date()))
             .or_else(|| self.rules.sets().first().map(AsRef::as_ref))
-            .and_then(|set| set.messages.get(key))
-            .map_or_else(|| fallback.to_owned(), |spec| spec.message.clone());
-        Some(CoreError::Forbidden(message))
+            .map_or_else(
+                || Refusal {
+                    ids: fallback_ids
+                        .iter()
+                        .map(|id| RequirementId::new(*id))
+                        .collect(),
+                    message: fallback.to_owned(),
+                    citation: String::new(),
+                    details: Vec::new(),
+                },
+                |set| set.refusal(key, fallback_ids, fallback, Vec::new()),
+            );
+        Some(CoreError::Forbidden(Box::new(refusal)))
     }
 
     fn rule_set_on(&self, body: &BodyId, date: Date) -> Result<&RuleSet, CoreError> {
@@ -884,6 +910,10 @@ impl Services {
             let view = fold_case(None, &first, &self.rules)?;
             let view = fold_case(Some(view), &intake, &self.rules)?;
             let deadlines = case_deadlines(&view, &self.rules, &self.calendar)?;
+            let written_head = StreamHead {
+                seq: intake_new.seq,
+                hash: intake_new.hash,
+            };
             records.push(first_new);
             records.push(intake_new);
             let batch = AppendBatch {
@@ -899,7 +929,7 @@ impl Services {
                     let receipt = receipts.last().copied().ok_or_else(|| {
                         CoreError::Store(StoreError::Corrupt("no receipt".into()))
                     })?;
-                    self.remember_case(view);
+                    self.remember_case(view, written_head);
                     return Ok(CaseReceipt {
                         case_id,
                         case_number,
@@ -922,18 +952,48 @@ impl Services {
         input: RecordInput,
     ) -> Result<Receipt, CoreError> {
         let object = format!("case/{case_id}");
-        let result = self.add_record_inner(ctx, case_id, input).await;
+        let result = match self.add_record_inner(ctx, case_id, &input, true).await {
+            // A refusal computed from a cached view that another process had already moved on
+            // would be wrong (an accepted append from a stale view cannot happen: the store's
+            // seq check refuses it). So a refusal is re-checked from a fresh read when the
+            // cached head turns out stale; refusals are rare, this read is not on the hot path.
+            Err(err)
+                if !matches!(err, CoreError::Store(_))
+                    && self.cached_head_is_stale(case_id).await =>
+            {
+                self.add_record_inner(ctx, case_id, &input, false).await
+            }
+            other => other,
+        };
         if let Err(err) = &result {
             self.audit_refusal(ctx, &object, err).await;
         }
         result
     }
 
+    /// Whether this process caches a head for `case_id` that is not the stored head (then the
+    /// cached view is dropped).
+    async fn cached_head_is_stale(&self, case_id: &CaseId) -> bool {
+        let Some(cached) = self.cached_case_head(case_id.as_str()) else {
+            return false;
+        };
+        match self.store.stream_head(&StreamId::case(case_id)).await {
+            Ok(Some(stored)) if stored == cached => false,
+            _ => {
+                self.forget_case(case_id.as_str());
+                true
+            }
+        }
+    }
+
+    /// `use_cached_head`: whether the first attempt may take the head this process wrote last
+    /// instead of reading it.
     async fn add_record_inner(
         &self,
         ctx: &Ctx,
         case_id: &CaseId,
-        input: RecordInput,
+        input: &RecordInput,
+        use_cached_head: bool,
     ) -> Result<Receipt, CoreError> {
         if input.record_type == case::types::ACCESS_REQUEST
             || input.record_type == case::types::ACCESS_DECISION
@@ -944,12 +1004,20 @@ impl Services {
                 reason: "该记录类型只能由专门的操作生成".into(),
             });
         }
-        self.check_input(&input)?;
+        self.check_input(input)?;
         let stream = StreamId::case(case_id);
         let lock = self.stream_lock(&stream);
         let _guard = lock.lock().await;
-        for _ in 0..MAX_ATTEMPTS {
-            let head = self.store.stream_head(&stream).await?;
+        for attempt in 0..MAX_ATTEMPTS {
+            // First attempt: the head this process wrote last, if any (a stale one ends in a
+            // seq conflict, which drops it; the retry reads the store).
+            let cached = (use_cached_head && attempt == 0)
+                .then(|| self.cached_case_head(case_id.as_str()))
+                .flatten();
+            let head = match cached {
+                Some(head) => Some(head),
+                None => self.store.stream_head(&stream).await?,
+            };
             let (view, head) = match self.case_for_write(ctx, case_id, head).await {
                 Ok(Some(found)) => found,
                 // The projection moved between the two reads (another process): re-read.
@@ -970,6 +1038,8 @@ impl Services {
                 .projection_as(ProjectionKind::Body, view.body.as_str())
                 .await?
                 .ok_or_else(|| CoreError::NotFound(format!("body/{}", view.body)))?;
+            // R29-b (an archived case is read-only), R29-d (an archivist): service/evidence.rs.
+            self.check_archive_access(&view, set, input).await?;
             let mut data = input.data.clone();
             let mut number_requests = Vec::new();
             let role;
@@ -1047,7 +1117,7 @@ impl Services {
                     }
                     None => check_stage(&view, set, procedure, spec)?,
                 }
-                self.check_rules(&view, set, procedure, spec, &input, &body)
+                self.check_rules(&view, set, procedure, spec, input, &body)
                     .await?;
                 number_requests = self.number_requests(spec, &body, event_date.year());
             }
@@ -1069,6 +1139,8 @@ impl Services {
                 })
                 .await?;
             data.extend(platform_fields);
+            // R27-b transcripts, R29-b approvals and file hashes at archiving (evidence.rs).
+            data.extend(self.check_archive_records(ctx, &view, set, input).await?);
             // `head` was read under the stream lock; a writer in another process is caught by
             // the store's seq check (Conflict → retry).
             let mut records = Vec::new();
@@ -1103,7 +1175,7 @@ impl Services {
                         head,
                         set,
                         role,
-                        &input,
+                        input,
                         data,
                         records,
                         projections,
@@ -1122,7 +1194,7 @@ impl Services {
                     head,
                     set,
                     role,
-                    &input,
+                    input,
                     data,
                     records,
                     projections,
@@ -1197,6 +1269,10 @@ impl Services {
             .deadlines
             .remove(case_id.as_str())
             .is_some_and(|(seq, known)| seq.0 + 1 == next.last_seq.0 && known == deadlines);
+        let written_head = StreamHead {
+            seq: new.seq,
+            hash: new.hash,
+        };
         records.push(new);
         let case_index = records.len() - 1;
         let (projection, items) = case_projection_incremental(&changed, &mut next)?;
@@ -1235,7 +1311,7 @@ impl Services {
         self.case_cache()
             .deadlines
             .insert(case_id.to_string(), (next.last_seq, deadlines));
-        self.remember_case(next);
+        self.remember_case(next, written_head);
         Ok(receipt)
     }
 
@@ -1665,9 +1741,20 @@ impl Services {
                 .entry(row.kind.as_str().to_owned())
                 .or_default() += 1;
         }
-        self.store
+        let replaced = self
+            .store
             .replace_all_projections(projections, deadlines)
-            .await?;
+            .await;
+        // Whatever this process cached was derived from the old projections (possibly under an
+        // older rule book): drop it, so that the next write folds from the rebuilt rows.
+        {
+            let mut cache = self.case_cache();
+            cache.views.clear();
+            cache.deadlines.clear();
+            cache.heads.clear();
+        }
+        self.bump_registry_generation();
+        replaced?;
         Ok(report)
     }
 

@@ -113,6 +113,10 @@ pub struct Services {
     locks: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Write-through cache of case views, keyed by case id (see [`cases`]: `cached_case`).
     case_cache: Arc<std::sync::Mutex<cases::CaseCache>>,
+    /// Bumped after every registry record this process appends and after a rebuild, so that a
+    /// caller caching what it derived from registry projections (the web layer's sign-in cache:
+    /// a user's grants and officer identity) can tell that its copy may be stale.
+    registry_generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Services {
@@ -148,7 +152,22 @@ impl Services {
             blobs: None,
             locks: Arc::new(std::sync::Mutex::new(HashMap::new())),
             case_cache: Arc::new(std::sync::Mutex::new(cases::CaseCache::default())),
+            registry_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
+    }
+
+    /// A counter that changes whenever this process appends a registry record (users, roles,
+    /// bodies, officers, credentials, power items) or rebuilds the projections. Equal values mean
+    /// no such change happened in this process in between; changes made by another process are
+    /// not seen here, so a cache keyed on it must also expire by time.
+    pub fn registry_generation(&self) -> u64 {
+        self.registry_generation
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub(crate) fn bump_registry_generation(&self) {
+        self.registry_generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Replaces the legal-review hook (issue 7).
@@ -300,11 +319,17 @@ impl Services {
         }
     }
 
-    fn require_district(&self, ctx: &Ctx, role: Role) -> Result<(), CoreError> {
+    /// The caller holds `role` district-wide, or `Forbidden` citing `ids`: the requirement
+    /// the registry or log serves (D2-a bodies, D4-a officers, D4-b power items, R4-b the audit
+    /// log), or `§1` (requirements.md §1 "Roles") for accounts and grants.
+    fn require_district(&self, ctx: &Ctx, role: Role, ids: &[&str]) -> Result<(), CoreError> {
         if ctx.has_district(role) {
             Ok(())
         } else {
-            Err(CoreError::Forbidden(format!("需要{}角色", role.label())))
+            Err(CoreError::forbidden(
+                ids,
+                format!("需要{}角色", role.label()),
+            ))
         }
     }
 
@@ -386,7 +411,11 @@ impl Services {
                 audit: vec![self.audit_entry(ctx, "create", stream.as_str(), "ok")],
                 ..AppendBatch::default()
             };
-            match self.store.append(batch).await {
+            let appended = self.store.append(batch).await;
+            // Bumped whether or not the append went through: a failed commit may still have
+            // reached the database, and a spurious bump only costs a cache miss.
+            self.bump_registry_generation();
+            match appended {
                 Ok(receipts) => {
                     return receipts
                         .into_iter()
@@ -400,7 +429,8 @@ impl Services {
         Err(CoreError::Conflict(stream.to_string()))
     }
 
-    /// Builds the caller context from the user projection (grants and officer identity).
+    /// Builds the caller context from the user projection (grants and officer identity), with
+    /// the grants a REVIEWER or AGENCY_HEAD holds through entrustment (L2-c, I13).
     pub async fn context_for(
         &self,
         user_id: &UserId,
@@ -410,9 +440,15 @@ impl Services {
             .projection_as(ProjectionKind::User, user_id.as_str())
             .await?
             .ok_or_else(|| CoreError::NotFound(format!("user/{user_id}")))?;
+        // L2-c, I13, R2-b: a delegating body's review office and head act on the cases of the
+        // organisations it entrusted (see `review::delegation`).
+        let mut grants = user.grants;
+        let delegated =
+            crate::review::delegation::delegated_grants(self.store.as_ref(), &grants).await?;
+        grants.extend(delegated);
         Ok(Ctx {
             user: user.id,
-            grants: user.grants,
+            grants,
             officer: user.profile.officer,
             client_ip,
         })
@@ -434,8 +470,9 @@ impl Services {
             })
             .await?;
         if !existing.is_empty() {
-            return Err(CoreError::Forbidden(
-                "已有用户，不能再初始化系统管理员".to_owned(),
+            return Err(CoreError::forbidden(
+                &["§1"],
+                "已有用户，不能再初始化系统管理员",
             ));
         }
         let ctx = Ctx {
@@ -473,7 +510,7 @@ impl Services {
         id: &BodyId,
         profile: BodyProfile,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["D2-a"])?;
         profile.validate()?;
         if let Some(parent) = &profile.parent
             && self
@@ -520,7 +557,7 @@ impl Services {
         id: &BodyId,
         profile: BodyProfile,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["D2-a"])?;
         profile.validate()?;
         self.append_registry(
             ctx,
@@ -543,7 +580,7 @@ impl Services {
         body: &BodyId,
         unit: Unit,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["D2-a", "L3-a"])?;
         if unit.name.trim().is_empty() {
             return Err(CoreError::Invalid {
                 field: "name".into(),
@@ -572,7 +609,7 @@ impl Services {
         body: &BodyId,
         profile: OfficerProfile,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["D4-a"])?;
         let body_view: BodyView = self
             .projection_as(ProjectionKind::Body, body.as_str())
             .await?
@@ -609,7 +646,7 @@ impl Services {
         officer: &OfficerId,
         credential: Credential,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["D4-a", "D7-a"])?;
         if credential.number.trim().is_empty()
             || credential.domains.is_empty()
             || credential.valid_to < credential.valid_from
@@ -643,7 +680,7 @@ impl Services {
         status: CredentialStatus,
         reason: &str,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["D4-a", "D7-a"])?;
         let view = self.officer(officer).await?;
         if !view.credentials.iter().any(|c| c.number == number) {
             return Err(CoreError::NotFound(format!("credential {number}")));
@@ -675,7 +712,7 @@ impl Services {
         body: &BodyId,
         item: PowerItem,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["D4-b"])?;
         item.validate()?;
         if self
             .store
@@ -710,7 +747,7 @@ impl Services {
         id: &UserId,
         profile: UserProfile,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["§1"])?;
         if profile.username.trim().is_empty() || profile.name.trim().is_empty() {
             return Err(CoreError::Invalid {
                 field: "username".into(),
@@ -739,7 +776,7 @@ impl Services {
         user: &UserId,
         grant: RoleGrant,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["§1"])?;
         grant.validate()?;
         if let Some(body) = &grant.body
             && self
@@ -775,7 +812,7 @@ impl Services {
         user: &UserId,
         grant: RoleGrant,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["§1"])?;
         let district = BodyId::new("district")?;
         self.append_registry(
             ctx,
@@ -852,7 +889,7 @@ impl Services {
             || ctx.has_district(Role::SecAdmin)
             || ctx.has_district(Role::Auditor))
         {
-            return Err(CoreError::Forbidden("需要管理员角色".to_owned()));
+            return Err(CoreError::forbidden(&["§1"], "需要管理员角色"));
         }
         self.list_as(ProjectionKind::User, None).await
     }
@@ -878,7 +915,7 @@ impl Services {
 
     /// The audit log (AUDITOR only, 等保2.0 separation).
     pub async fn read_audit(&self, ctx: &Ctx, query: &AuditQuery) -> Listing<AuditEntry> {
-        self.require_district(ctx, Role::Auditor)?;
+        self.require_district(ctx, Role::Auditor, &["R4-b"])?;
         Ok(self.store.read_audit(query).await?)
     }
 }

@@ -4,7 +4,7 @@
 //! (`submit_for_review`) and answer the queries of the workbench and of supervision. Catalogue
 //! and reviewer profiles are registry-like streams (`catalogue/<body>`, `reviewer/<user>`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use liuhen_calendar::WorkingDays;
 use serde::Serialize;
@@ -14,11 +14,13 @@ use time::{Date, OffsetDateTime};
 use super::{CaseFilter, Ctx, MAX_ATTEMPTS, RecordInput, Services, to_value};
 use crate::case::{CaseView, flags};
 use crate::error::{CoreError, Refusal};
-use crate::ids::{BodyId, CaseId, RequirementId, StreamId, StreamSeq, UserId};
+use crate::ids::{BodyId, CaseId, OfficerId, RequirementId, StreamId, StreamSeq, UserId};
 use crate::ports::{AppendBatch, ProjectionKind, Receipt, StoreError};
-use crate::record::Actor;
-use crate::review::catalogue::{CaseFacts, catalogue_at, fold_catalogue};
-use crate::review::gate::{handled_case, qualification, read_records, review_body};
+use crate::record::{Actor, Record};
+use crate::registry::{OfficerView, PowerItemView};
+use crate::review::catalogue::{AmountLimit, CaseFacts, catalogue_at, fold_catalogue};
+use crate::review::gate::{body_view, handled_case, qualification, read_records, review_body};
+use crate::review::precheck::{self, OfficerFacts, PrecheckInput, PrecheckReport};
 use crate::review::state::{OpinionOutcome, ProblemResponse};
 use crate::review::{
     CatalogueEntry, CatalogueView, DEFAULT_TIME_LIMIT_WORKING_DAYS, ReviewStatus, ReviewTimeLimit,
@@ -215,7 +217,7 @@ impl Services {
         user: &UserId,
         profile: ReviewerQualification,
     ) -> Result<Receipt, CoreError> {
-        self.require_district(ctx, Role::SysAdmin)?;
+        self.require_district(ctx, Role::SysAdmin, &["L3-c"])?;
         profile.validate()?;
         if self
             .store
@@ -308,6 +310,37 @@ impl Services {
         .await
     }
 
+    /// Sets or withdraws (`limit.withdrawn`) the 涉案金额 limit of one of the body's power items,
+    /// applied by the L7.6 pre-check (L7-b); a new catalogue version. AGENCY_HEAD or REVIEWER of
+    /// the body, for a power item registered to it.
+    pub async fn set_amount_limit(
+        &self,
+        ctx: &Ctx,
+        body: &BodyId,
+        limit: AmountLimit,
+    ) -> Result<Receipt, CoreError> {
+        let role = Self::require_catalogue_role(ctx, body)?;
+        limit.validate()?;
+        let item: Option<PowerItemView> = self
+            .projection_as(ProjectionKind::PowerItem, limit.power_item.as_str())
+            .await?;
+        if item.is_none_or(|item| &item.body != body) {
+            return Err(CoreError::Invalid {
+                field: "power_item".into(),
+                reason: "权力事项未登记或者不属于本机关（D4-b）".into(),
+            });
+        }
+        self.append_review_registry(
+            ctx,
+            role,
+            StreamId::catalogue(body),
+            body,
+            types::AMOUNT_LIMIT,
+            to_value(&limit)?,
+        )
+        .await
+    }
+
     /// A body's catalogue as in force at `at` (now if None); public information (L5-c).
     pub async fn review_catalogue(
         &self,
@@ -381,6 +414,99 @@ impl Services {
         let view = self.review_workflow().load(&case).await?;
         self.audit(ctx, "read", &object, "ok").await?;
         Ok(view)
+    }
+
+    /// The automated pre-checks of the case's review (L7-b): L7.1, L7.2, L7.3 (with the R4-d
+    /// late-entry flags), L7.6 and L7.7 on the case as it stands now, for whoever may read the
+    /// case. Advisory: they decide no checklist answer. Audited read (R4-b).
+    pub async fn review_prechecks(
+        &self,
+        ctx: &Ctx,
+        case_id: &CaseId,
+    ) -> Result<PrecheckReport, CoreError> {
+        let object = format!("case/{case_id}/review/prechecks");
+        let case = match self.readable_case_view(ctx, case_id).await {
+            Ok(case) => case,
+            Err(err) => {
+                self.audit(ctx, "read", &object, "not_found").await?;
+                return Err(err);
+            }
+        };
+        let store = self.store.as_ref();
+        let records: Vec<Record> = read_records(store, &StreamId::case(&case.id))
+            .await?
+            .into_iter()
+            .filter(|r| r.seq <= case.last_seq)
+            .collect();
+        let set = records
+            .last()
+            .and_then(|record| self.rules.by_id(record.rule_set.as_str(), &case.body))
+            .ok_or_else(|| {
+                CoreError::Store(StoreError::Corrupt(format!(
+                    "case/{case_id}: rule set not loaded"
+                )))
+            })?;
+        let body = body_view(store, &case.body).await?;
+        let power_item: Option<PowerItemView> = match &case.power_item {
+            Some(item) => {
+                self.projection_as(ProjectionKind::PowerItem, item.as_str())
+                    .await?
+            }
+            None => None,
+        };
+        let mut officers = BTreeMap::new();
+        let named = case
+            .records
+            .iter()
+            .flat_map(|summary| summary.officers.iter().cloned())
+            .chain(
+                records
+                    .iter()
+                    .filter_map(|record| record.actor.officer.as_ref().map(ToString::to_string)),
+            )
+            .collect::<BTreeSet<String>>();
+        for officer in named {
+            let Ok(officer_id) = OfficerId::new(officer.clone()) else {
+                continue;
+            };
+            let view: Option<OfficerView> = self
+                .projection_as(ProjectionKind::Officer, officer_id.as_str())
+                .await?;
+            if let Some(view) = view {
+                let records = read_records(store, &StreamId::officer(&officer_id)).await?;
+                officers.insert(officer, OfficerFacts { view, records });
+            }
+        }
+        let now = self.now();
+        let office = review_body(store, &case.body).await?;
+        let catalogue = catalogue_at(
+            &office.id,
+            &read_records(store, &StreamId::catalogue(&office.id)).await?,
+            Some(now),
+        )?;
+        let amount_limit = case
+            .power_item
+            .as_ref()
+            .and_then(|item| catalogue.amount_limit(item));
+        let checks = precheck::run(&PrecheckInput {
+            case: &case,
+            records: &records,
+            set,
+            body: &body,
+            power_item: power_item.as_ref(),
+            officers: &officers,
+            amount_limit,
+            today: now.to_offset(crate::CHINA_OFFSET).date(),
+        });
+        let review = self.review_workflow().load(&case).await?;
+        self.audit(ctx, "read", &object, "ok").await?;
+        Ok(PrecheckReport {
+            case_id: case.id.clone(),
+            submission: review.current().map(|round| round.submission),
+            round: review.current().map(|round| round.version),
+            checked_at: now,
+            checks,
+        })
     }
 
     /// Submits the case for review (L6-a, L6-b, L12-b): one `l6_review_submission` record via
@@ -485,6 +611,12 @@ impl Services {
         let workflow = self.review_workflow();
         let mut out = Vec::new();
         for (body, role) in bodies {
+            // An entrusted organisation's reviews wait for the delegating body's office and
+            // head (L2-c, I13, L10-c), not for the organisation's own staff.
+            let office = review_body(self.store.as_ref(), &body).await?;
+            if office.id != body && !ctx.roles_for(&office.id).contains(&role) {
+                continue;
+            }
             for case in self.cases_of(ctx, &body).await? {
                 let review = workflow.load(&case).await?;
                 let wanted = match role {
@@ -568,8 +700,9 @@ impl Services {
             }
         };
         if (bodies.is_empty() && !supervisor) || !bodies.iter().all(oversees) {
-            return Err(CoreError::Forbidden(
-                "法制审核统计仅供监督人员、本机关负责人和法制审核机构查看（L13-a）".into(),
+            return Err(CoreError::forbidden(
+                &["L13-a"],
+                "法制审核统计仅供监督人员、本机关负责人和法制审核机构查看",
             ));
         }
         let workflow = self.review_workflow();

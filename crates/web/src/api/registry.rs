@@ -272,7 +272,10 @@ pub(crate) async fn set_password(
         || auth.ctx.has_district(Role::SysAdmin)
         || auth.ctx.has_district(Role::SecAdmin);
     if !allowed {
-        return Err(ApiError::Forbidden(format!("set password of {id}")));
+        return Err(ApiError::forbidden(
+            &["§1"],
+            "只有本人或者系统管理员、安全管理员可以设置口令",
+        ));
     }
     let username = username_of(&state, &id).await?;
     let phc = hash_password(&request.password, state.config.password_params)?;

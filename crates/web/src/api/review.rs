@@ -1,6 +1,7 @@
 //! Legal review of major enforcement decisions (法制审核, issue 7; L1–L14): the reviewer's queue,
-//! a case's review state, the determination proposal, submission, the body's review catalogue
-//! and time limits, reviewer qualification and supervision statistics.
+//! a case's review state and its automated pre-checks (L7-b), the determination proposal,
+//! submission, the body's review catalogue, time limits and amount limits, reviewer
+//! qualification and supervision statistics.
 //!
 //! The review acts (opinions, supplements, meetings, escalation, head decision, determination
 //! and its confirmation) are case records entered with `POST /cases/{id}/records`; the core's
@@ -13,9 +14,10 @@ use liuhen_core::ids::{BodyId, UserId};
 
 use crate::api::cases::case_id;
 use crate::dto::review::{
-    CatalogueDto, CatalogueEntryDto, CatalogueQuery, DeterminationProposalDto, PendingQuery,
-    PendingReviewDto, ProposalQuery, QualificationDto, REVIEW_RECORD_TYPES_DOC, ReviewDto,
-    ReviewStatisticsDto, ReviewerDto, StatisticsQuery, SubmissionRequest, TimeLimitDto,
+    AmountLimitDto, CatalogueDto, CatalogueEntryDto, CatalogueQuery, DeterminationProposalDto,
+    PendingQuery, PendingReviewDto, PrechecksDto, ProposalQuery, QualificationDto,
+    REVIEW_RECORD_TYPES_DOC, ReviewDto, ReviewStatisticsDto, ReviewerDto, StatisticsQuery,
+    SubmissionRequest, TimeLimitDto,
 };
 use crate::dto::{ReceiptDto, parse_date, parse_id, parse_time};
 use crate::error::{ApiError, ErrorBody};
@@ -120,6 +122,38 @@ pub(crate) async fn case_review(
 ) -> Result<AppJson<ReviewDto>, ApiError> {
     let view = state.services.review(&auth.ctx, &case_id(&id)?).await?;
     Ok(AppJson(view.into()))
+}
+
+/// The automated pre-checks of the case's review (L7-b), shown beside the checklist: L7.1 the
+/// body holds the power item or an entrustment covers it on the act dates (D4-b, D4-e); L7.2
+/// every officer had a valid credential on each act's date and showed it (D7-a); L7.3 the
+/// mandatory records of completed stages (R4-c), statement/defence and hearing (R14, R15),
+/// service (R17–R22), full-process A/V (R5-a) and late entries (R4-d); L7.6 the 涉案金额 within
+/// the power item's limit, if one is configured; L7.7 documents present and numbered (R26-b).
+/// Each with status 通过 / 不通过 / 不适用 and findings citing their rules. Advisory: they decide
+/// no answer of the checklist. For whoever may read the case; audited read (R4-b).
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/review/prechecks",
+    tag = "legal review",
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The pre-checks of the case as it stands", body = PrechecksDto),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such case, or outside the caller's scope", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub(crate) async fn prechecks(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    AppPath(id): AppPath<String>,
+) -> Result<AppJson<PrechecksDto>, ApiError> {
+    let report = state
+        .services
+        .review_prechecks(&auth.ctx, &case_id(&id)?)
+        .await?;
+    Ok(AppJson(report.into()))
 }
 
 /// What the platform proposes for the case's L4 determination (L4-b, L4-c, L5-b): the matching
@@ -285,6 +319,39 @@ pub(crate) async fn set_time_limit(
         state
             .services
             .set_review_time_limit(&auth.ctx, &body_id(&id)?, limit.to_core())
+            .await?,
+    )
+}
+
+/// Sets (or restates, or with `withdrawn: true` removes) the 涉案金额 limit of one of the
+/// body's power items; the L7.6 pre-check flags cases above it (L7-b). A new catalogue version.
+/// AGENCY_HEAD or REVIEWER of the body.
+#[utoipa::path(
+    post,
+    path = "/bodies/{id}/review-catalogue/amount-limits",
+    tag = "legal review",
+    params(("id" = String, Path, description = "Body id")),
+    request_body = AmountLimitDto,
+    responses(
+        (status = 201, description = "New catalogue version recorded", body = ReceiptDto),
+        (status = 400, description = "Unknown power item, amount out of range or no basis", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "CSRF", body = ErrorBody),
+        (status = 409, description = "Concurrent writers; retry", body = ErrorBody),
+        (status = 422, description = "Not the body's head or review office (`L5-b`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub(crate) async fn set_amount_limit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    AppPath(id): AppPath<String>,
+    AppJson(limit): AppJson<AmountLimitDto>,
+) -> Created {
+    created(
+        state
+            .services
+            .set_amount_limit(&auth.ctx, &body_id(&id)?, limit.to_core()?)
             .await?,
     )
 }

@@ -8,13 +8,14 @@
 use std::collections::BTreeMap;
 
 use liuhen_core::ids::{PowerItemId, StreamSeq};
+use liuhen_core::review::precheck::{PrecheckFinding, PrecheckReport};
 use liuhen_core::review::state::{
     ChecklistAnswer, DeterminationView, FrozenRecord, HeadDecisionView, OpinionOutcome,
     OpinionView, ProblemItem, ProblemResponse, SupplementView,
 };
 use liuhen_core::review::{
-    CatalogueEntry, CatalogueView, ReviewRound, ReviewStatus, ReviewTimeLimit, ReviewView,
-    ReviewerQualification,
+    AmountLimit, CatalogueEntry, CatalogueView, ReviewRound, ReviewStatus, ReviewTimeLimit,
+    ReviewView, ReviewerQualification,
 };
 use liuhen_core::service::review::{
     DeterminationProposal, PendingReview, ReviewStatistics, SubmissionInput,
@@ -693,6 +694,43 @@ impl TimeLimitDto {
     }
 }
 
+/// The 涉案金额 limit of one of the body's power items, applied by the L7.6 pre-check (L7-b).
+/// Setting it again restates it; `withdrawn` removes it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountLimitDto {
+    /// Power item id (of this body).
+    pub power_item: String,
+    /// Largest 涉案金额 the body may decide, in 分.
+    pub max_amount_fen: u64,
+    /// Legal basis of the limit (required unless withdrawn).
+    #[serde(default)]
+    pub basis: String,
+    /// Withdraws the limit from this version on.
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+impl AmountLimitDto {
+    fn from_core(limit: &AmountLimit) -> AmountLimitDto {
+        AmountLimitDto {
+            power_item: limit.power_item.to_string(),
+            max_amount_fen: limit.max_amount_fen,
+            basis: limit.basis.clone(),
+            withdrawn: limit.withdrawn,
+        }
+    }
+
+    pub(crate) fn to_core(&self) -> Result<AmountLimit, ApiError> {
+        Ok(AmountLimit {
+            power_item: parse_id("power_item", &self.power_item, PowerItemId::new)?,
+            max_amount_fen: self.max_amount_fen,
+            basis: self.basis.clone(),
+            withdrawn: self.withdrawn,
+        })
+    }
+}
+
 /// Query of `GET /bodies/{id}/review-catalogue`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -717,6 +755,9 @@ pub struct CatalogueDto {
     pub entries: Vec<CatalogueEntryDto>,
     /// Review time limits in working days, by action kind (L5-a).
     pub time_limits: BTreeMap<String, u32>,
+    /// 涉案金额 limits of power items, applied by the L7.6 pre-check (L7-b).
+    #[serde(default)]
+    pub amount_limits: Vec<AmountLimitDto>,
 }
 
 impl From<CatalogueView> for CatalogueDto {
@@ -731,6 +772,107 @@ impl From<CatalogueView> for CatalogueDto {
                 .map(CatalogueEntryDto::from_core)
                 .collect(),
             time_limits: view.time_limits,
+            amount_limits: view
+                .amount_limits
+                .iter()
+                .map(AmountLimitDto::from_core)
+                .collect(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pre-checks (L7-b)
+
+/// One finding of a pre-check.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PrecheckFindingDto {
+    /// Requirement IDs it rests on, joined with `,` (e.g. `L7-b,D7-a`).
+    pub rule: String,
+    /// What was found (Chinese).
+    pub message: String,
+    /// Seq of the record concerned, if one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// Whether it makes the pre-check 不通过; `false` for a note (a head's approved exception,
+    /// R4-c / R5-a; leaving service without a witness's signature, R20-a).
+    pub fails: bool,
+}
+
+impl PrecheckFindingDto {
+    fn from_core(finding: &PrecheckFinding) -> PrecheckFindingDto {
+        PrecheckFindingDto {
+            rule: finding
+                .ids
+                .iter()
+                .map(|id| id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            message: finding.message.clone(),
+            record: finding.record.map(|seq| seq.0),
+            fails: finding.fails,
+        }
+    }
+}
+
+/// One pre-check: a point of the L7 checklist the platform can check itself.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PrecheckDto {
+    /// `L7.1`, `L7.2`, `L7.3`, `L7.6` or `L7.7`.
+    pub point: String,
+    /// The checklist point (L7-a).
+    pub title: String,
+    /// What the platform checked.
+    pub scope: String,
+    /// `passed`, `failed` or `not_applicable`.
+    pub status: String,
+    /// 通过 / 不通过 / 不适用.
+    pub status_label: String,
+    /// Findings, failures and notes.
+    pub findings: Vec<PrecheckFindingDto>,
+}
+
+/// The automated pre-checks of a case's review (L7-b). Advisory: they decide no checklist
+/// answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PrechecksDto {
+    /// Case id.
+    pub case_id: String,
+    /// Seq of the current submission, if the case was submitted (L6-a).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<u64>,
+    /// Its round (L10-b).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
+    /// When the checks ran.
+    pub checked_at: String,
+    /// L7.1, L7.2, L7.3, L7.6, L7.7.
+    pub checks: Vec<PrecheckDto>,
+}
+
+impl From<PrecheckReport> for PrechecksDto {
+    fn from(report: PrecheckReport) -> PrechecksDto {
+        PrechecksDto {
+            case_id: report.case_id.to_string(),
+            submission: report.submission.map(|seq| seq.0),
+            round: report.round,
+            checked_at: fmt_time(report.checked_at),
+            checks: report
+                .checks
+                .iter()
+                .map(|check| PrecheckDto {
+                    point: check.point.clone(),
+                    title: check.title.clone(),
+                    scope: check.scope.clone(),
+                    status: check.status.code().to_owned(),
+                    status_label: check.status.label().to_owned(),
+                    findings: check
+                        .findings
+                        .iter()
+                        .map(PrecheckFindingDto::from_core)
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }
