@@ -1209,6 +1209,78 @@ fn all_messages_for_code_checks_are_defined() {
     }
 }
 
+/// Rules are data: every message key the engine's code passes to `RuleSet::refusal` (directly
+/// or through the review gate's `refuse`) is defined in the shipped set, so no refusal falls back
+/// to a text written in Rust. Scans the crate's own sources for `refusal("key"` and
+/// `refuse(set, "key"`.
+#[test]
+fn every_message_key_used_in_code_is_defined_in_the_shipped_set() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    /// The string literal starting the argument list after `call` (whitespace and one
+    /// leading non-literal argument allowed), if any.
+    fn keys_after<'t>(text: &'t str, call: &str, skip_first_arg: bool) -> Vec<&'t str> {
+        let mut keys = Vec::new();
+        for (at, _) in text.match_indices(call) {
+            let mut rest = text[at + call.len()..].trim_start();
+            if skip_first_arg {
+                let Some(comma) = rest.find(',') else {
+                    continue;
+                };
+                if rest[..comma].contains('"') || rest[..comma].contains('(') {
+                    continue;
+                }
+                rest = rest[comma + 1..].trim_start();
+            }
+            if let Some(literal) = rest.strip_prefix('"')
+                && let Some(end) = literal.find('"')
+            {
+                let key = &literal[..end];
+                if !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                {
+                    keys.push(key);
+                }
+            }
+        }
+        keys
+    }
+    let file = parsed();
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut used = BTreeSet::new();
+    let mut missing = Vec::new();
+    for (path, text) in &files {
+        let mut keys = keys_after(text, ".refusal(", false);
+        keys.extend(keys_after(text, "refuse(", true));
+        for key in keys {
+            used.insert(key.to_owned());
+            if !file.messages.contains_key(key) {
+                missing.push(format!("{key} ({path})"));
+            }
+        }
+    }
+    assert!(
+        used.len() >= 20,
+        "the scan found only {used:?}: is it still looking at the right calls?"
+    );
+    assert!(missing.is_empty(), "[messages.*] missing for {missing:#?}");
+}
+
 #[test]
 fn a_body_override_extends_the_district_set_and_replaces_a_record_type() {
     let override_text = r#"

@@ -875,3 +875,221 @@ async fn verify_rehashes_every_linked_file() {
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0]["status"], "ok");
 }
+
+#[tokio::test]
+async fn terminating_an_upload_deletes_the_partial_file_and_later_requests_get_404() {
+    let f = fixture().await;
+    let bytes = mp4_bytes(200_000, 91);
+    let create = f
+        .request(Method::POST, "/uploads", &f.off1)
+        .header("upload-length", bytes.len().to_string())
+        .body(Body::empty())
+        .unwrap();
+    let created = f.send(create).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let location = created.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let upload_id = location.rsplit('/').next().unwrap().to_owned();
+    let at = |method: Method, auth: &Auth| {
+        Request::builder()
+            .method(method)
+            .uri(&location)
+            .header(header::AUTHORIZATION, bearer(auth))
+    };
+    let patch = |offset: usize, body: Vec<u8>| {
+        at(Method::PATCH, &f.off1)
+            .header("upload-offset", offset.to_string())
+            .header(header::CONTENT_TYPE, "application/offset+octet-stream")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let first = f.send(patch(0, bytes[..100_000].to_vec())).await;
+    assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.text);
+    let partial = f
+        .blob_dir
+        .path()
+        .join("uploads")
+        .join(format!("{upload_id}.part"));
+    assert_eq!(std::fs::metadata(&partial).unwrap().len(), 100_000);
+
+    // SUPERVISOR reads but never writes; another body's officer cannot see the case. Neither
+    // touches the session.
+    let supervisor = f.api.bearer("sup").await;
+    let refused = f
+        .send(at(Method::DELETE, &supervisor).body(Body::empty()).unwrap())
+        .await;
+    assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    let outsider = f.api.bearer("offb").await;
+    let hidden = f
+        .send(at(Method::DELETE, &outsider).body(Body::empty()).unwrap())
+        .await;
+    assert_error(&hidden, StatusCode::NOT_FOUND, "not_found");
+    assert!(
+        partial.exists(),
+        "the session survives refused terminations"
+    );
+
+    let terminated = f
+        .send(at(Method::DELETE, &f.off1).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        terminated.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        terminated.text
+    );
+    assert_eq!(terminated.headers["tus-resumable"], "1.0.0");
+    assert!(!partial.exists(), "the partial file is deleted");
+    assert!(
+        stored_files(f.blob_dir.path()).is_empty(),
+        "nothing was stored"
+    );
+    let later = f.send(patch(100_000, bytes[100_000..].to_vec())).await;
+    assert_error(&later, StatusCode::NOT_FOUND, "not_found");
+    let head = f
+        .send(at(Method::HEAD, &f.off1).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(head.status, StatusCode::NOT_FOUND);
+    let again = f
+        .send(at(Method::DELETE, &f.off1).body(Body::empty()).unwrap())
+        .await;
+    assert_error(&again, StatusCode::NOT_FOUND, "not_found");
+
+    let entries = f.api.audit_entries().await;
+    let object = format!("case/{}/uploads/{upload_id}", f.case_id);
+    let has = |user: &str, outcome: &str| {
+        entries.iter().any(|e| {
+            e.action == "abort_upload"
+                && e.object == object
+                && e.user.as_ref().map(|u| u.as_str()) == Some(user)
+                && e.outcome == outcome
+        })
+    };
+    assert!(has("off1", "ok"), "{entries:?}");
+    assert!(has("sup", "forbidden"), "{entries:?}");
+    assert!(has("off1", "not_found"), "{entries:?}");
+}
+
+/// Appends a record through `POST /cases/{id}/records`.
+async fn add_record(f: &Fixture, auth: &Auth, record_type: &str, time: &str, data: Value) -> Reply {
+    let body = json!({"record_type": record_type, "event_time": time, "data": data});
+    f.api
+        .post(&format!("/api/v1/cases/{}/records", f.case_id), auth, body)
+        .await
+}
+
+#[tokio::test]
+async fn archiving_rehashes_the_files_and_records_the_result_itself_r29_b() {
+    let f = fixture().await;
+    let video = mp4_bytes(50_000, 93);
+    let blob = f.upload_and_link(&video).await;
+    let unit_head = f.api.bearer("uhead").await;
+    let closed = add_record(
+        &f,
+        &unit_head,
+        "case_closure",
+        "2024-10-09T10:00:00+08:00",
+        json!({"reason": "撤销案件", "summary": "违法事实不能成立。", "opinion": "同意结案。"}),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::CREATED, "{}", closed.text);
+    let archivist = f.api.bearer("arch").await;
+    let archive = |archive_no: &str| {
+        json!({"archive_no": archive_no, "retention": "10年", "volumes": 1, "pages": 20,
+            "location": "档案室", "hashes_verified": true, "files_verified": 7})
+    };
+
+    // The file changed on disk: archiving is refused naming it, whatever the request claims.
+    let path = f
+        .blob_dir
+        .path()
+        .join(&blob["sha256"].as_str().unwrap()[0..2])
+        .join(&blob["sha256"].as_str().unwrap()[2..4])
+        .join(blob["sha256"].as_str().unwrap());
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&path, perms).unwrap();
+    let mut tampered = video.clone();
+    tampered[40_000] ^= 0xff;
+    std::fs::write(&path, &tampered).unwrap();
+    let refused = add_record(
+        &f,
+        &archivist,
+        "r29_archive",
+        "2024-10-10T10:00:00+08:00",
+        archive("薛市监-2024-0009"),
+    )
+    .await;
+    let body = assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    assert!(
+        body["rule"].as_str().unwrap().contains("R29-b"),
+        "{}",
+        refused.text
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("FILE0001.MP4"),
+        "names the file: {}",
+        refused.text
+    );
+
+    // Restored: archived, with the platform's own result.
+    std::fs::write(&path, &video).unwrap();
+    let archived = add_record(
+        &f,
+        &archivist,
+        "r29_archive",
+        "2024-10-10T10:00:00+08:00",
+        archive("薛市监-2024-0009"),
+    )
+    .await;
+    assert_eq!(archived.status, StatusCode::CREATED, "{}", archived.text);
+    let seq = archived.json["seq"].as_u64().unwrap();
+    let records = f
+        .api
+        .get(&format!("/api/v1/cases/{}/records", f.case_id), &archivist)
+        .await;
+    let record = records
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["seq"] == seq)
+        .unwrap();
+    assert_eq!(record["record"]["data"]["hashes_verified"], true);
+    assert_eq!(record["record"]["data"]["files_verified"], 1);
+
+    // Read-only now: even evidence cannot be added (R29-b).
+    let late = f.add(av_body(&blob)).await;
+    let body = assert_error(&late, StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    assert!(
+        body["rule"].as_str().unwrap().contains("R29-b"),
+        "{}",
+        late.text
+    );
+}
+
+#[tokio::test]
+async fn supervisor_lists_bodies_without_an_archivist_r29_d() {
+    let api = common::api().await;
+    let supervisor = api.bearer("sup").await;
+    let reply = api.get("/api/v1/supervision/archivists", &supervisor).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let rows = reply.json.as_array().unwrap();
+    assert_eq!(
+        rows[0]["body"], "xc-zhzf",
+        "bodies without an archivist first"
+    );
+    assert_eq!(rows[0]["missing"], true);
+    let body_a = rows.iter().find(|r| r["body"] == common::BODY_A).unwrap();
+    assert_eq!(body_a["missing"], false);
+    assert_eq!(body_a["archivists"][0]["user"], "arch");
+    let officer = api.bearer("off1").await;
+    assert_error(
+        &api.get("/api/v1/supervision/archivists", &officer).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}

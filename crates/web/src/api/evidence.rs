@@ -20,7 +20,13 @@
 //! `POST …/evidence/uploads` with `Upload-Length` → 201 with `Location`; `PATCH <Location>` with
 //! `Upload-Offset` and the next bytes → 204 with the new durable `Upload-Offset`; after a dropped
 //! connection `HEAD <Location>` gives the offset to resume from; a wrong offset is 409 with the
-//! expected one in `Upload-Offset`; `POST <Location>/finish` hashes and stores the blob.
+//! expected one in `Upload-Offset`; `POST <Location>/finish` hashes and stores the blob;
+//! `DELETE <Location>` (tus termination) deletes the partial file and ends the session.
+//!
+//! # Archiving (R29-d)
+//! `GET /supervision/archivists` lists, for SUPERVISOR, the bodies without a designated
+//! archivist (they cannot archive). The archiving rules themselves (R27-b, R29-b) are enforced
+//! by the core when `r29_archive` is entered through `POST /cases/{id}/records`.
 //!
 //! # Auditing
 //! Uploads, links, reads and downloads are audited by the core service (`upload`, `attach`,
@@ -45,8 +51,8 @@ use tokio_util::io::{ReaderStream, StreamReader};
 
 use super::cases::case_id;
 use crate::dto::evidence::{
-    AddEvidenceRequest, BlobDto, EvidenceItemDto, EvidenceMetadataDto, EvidenceReceiptDto,
-    FileCheckDto, UploadReplyDto, UploadSessionDto,
+    AddEvidenceRequest, ArchivistCoverageDto, BlobDto, EvidenceItemDto, EvidenceMetadataDto,
+    EvidenceReceiptDto, FileCheckDto, UploadReplyDto, UploadSessionDto,
 };
 use crate::error::{ApiError, AuditOutcome, ErrorBody};
 use crate::extract::{AppJson, AppPath};
@@ -730,6 +736,43 @@ pub(crate) async fn append_upload(
     Ok(response)
 }
 
+/// Terminates an upload session (tus termination extension, `DELETE <Location>`): the bytes
+/// received so far are deleted and the session ends; a later `PATCH`, `HEAD` or `finish` gets
+/// 404. For a client that gives up (wrong file, cancelled by the officer) instead of leaving a
+/// partial file until the 7-day expiry. Audited (`abort_upload`).
+#[utoipa::path(
+    delete,
+    path = "/cases/{id}/evidence/uploads/{upload}",
+    tag = "evidence",
+    params(
+        ("id" = String, Path, description = "Case id"),
+        ("upload" = String, Path, description = "Upload session id"),
+    ),
+    responses(
+        (status = 204, description = "Terminated; the partial file is deleted"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Role may not write (e.g. SUPERVISOR), or CSRF", body = ErrorBody),
+        (status = 404, description = "No such session or case", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub(crate) async fn terminate_upload(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    AppPath((id, upload)): AppPath<(String, String)>,
+) -> Result<Response, EvidenceApiError> {
+    let case_id = case_id(&id)?;
+    state
+        .services
+        .abort_evidence_upload(&auth.ctx, &case_id, &upload)
+        .await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(TUS_RESUMABLE, HeaderValue::from_static(TUS_VERSION));
+    Ok(response)
+}
+
 /// Finishes an upload session: hashes the received bytes (SHA-256 and SM3) and stores the blob;
 /// the session ends. Then link it with `POST /cases/{id}/evidence`.
 #[utoipa::path(
@@ -841,6 +884,28 @@ pub(crate) async fn verify_evidence(
     let case_id = case_id(&id)?;
     let checks = state.services.verify_evidence(&auth.ctx, &case_id).await?;
     Ok(AppJson(checks.into_iter().map(Into::into).collect()))
+}
+
+/// Which bodies have a designated archivist (档案管理专人, R29-d): a body without one cannot
+/// archive (`r29_archive` is refused citing R29-d) and is listed here, first, for SUPERVISOR's
+/// dashboard. SUPERVISOR and SYSADMIN see every body, an AGENCY_HEAD their own.
+#[utoipa::path(
+    get,
+    path = "/supervision/archivists",
+    tag = "evidence",
+    responses(
+        (status = 200, description = "One row per body, bodies without an archivist first", body = [ArchivistCoverageDto]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither SUPERVISOR, SYSADMIN nor AGENCY_HEAD", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub(crate) async fn archivists(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<AppJson<Vec<ArchivistCoverageDto>>, ApiError> {
+    let coverage = state.services.archivist_coverage(&auth.ctx).await?;
+    Ok(AppJson(coverage.into_iter().map(Into::into).collect()))
 }
 
 /// RFC 8187 `attr-char`s pass; everything else is percent-encoded (for `filename*`).

@@ -1,12 +1,13 @@
 //! Wire types of evidence files (issue 6 items 1–4; docs/evidence.md): uploaded blobs, resumable
-//! upload sessions, evidence records with their R27 metadata, the R28-a storage check and the
-//! R4-a re-verification.
+//! upload sessions, evidence records with their R27 metadata, the R28-a storage check, the
+//! R4-a re-verification and the R29-d archivist coverage.
 
 use liuhen_core::blobs::{BlobInfo, UploadStatus};
 use liuhen_core::ids::{OfficerId, StreamSeq};
 use liuhen_core::record::FileRef;
 use liuhen_core::service::evidence::{
-    AvMetadata, EvidenceInput, EvidenceItem, EvidenceReceipt, FileCheck, StorageCheck,
+    ArchivistCoverage, AvMetadata, EvidenceInput, EvidenceItem, EvidenceReceipt, FileCheck,
+    StorageCheck,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -389,9 +390,12 @@ impl From<EvidenceItem> for EvidenceItemDto {
 pub struct FileCheckDto {
     /// The record linking the file.
     pub seq: u64,
+    /// The file's name in the record.
+    pub name: String,
     /// The file's address.
     pub sha256: String,
-    /// `ok`, `missing`, `corrupt` or `sm3_mismatch`.
+    /// `ok`, `missing`, `corrupt`, `sm3_mismatch`, or `external` (kept in the body's dedicated
+    /// storage per the record, R28-a; not in the platform's store and not a failure).
     pub status: String,
     /// What was found, for `corrupt` / `sm3_mismatch`.
     pub detail: Option<String>,
@@ -401,9 +405,51 @@ impl From<FileCheck> for FileCheckDto {
     fn from(check: FileCheck) -> FileCheckDto {
         FileCheckDto {
             seq: check.seq.0,
+            name: check.name,
             sha256: check.sha256,
             status: check.status,
             detail: check.detail,
+        }
+    }
+}
+
+/// One designated archivist (档案管理专人, R29-d).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ArchivistDto {
+    /// User id.
+    pub user: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// Whether a body has a designated archivist (R29-d). A body with none (`missing: true`) cannot
+/// archive; SUPERVISOR's dashboard lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ArchivistCoverageDto {
+    /// Body id.
+    pub body: String,
+    /// Body name.
+    pub name: String,
+    /// True when no user holds ARCHIVIST in the body.
+    pub missing: bool,
+    /// The users holding ARCHIVIST in the body.
+    pub archivists: Vec<ArchivistDto>,
+}
+
+impl From<ArchivistCoverage> for ArchivistCoverageDto {
+    fn from(coverage: ArchivistCoverage) -> ArchivistCoverageDto {
+        ArchivistCoverageDto {
+            body: coverage.body.to_string(),
+            name: coverage.name.clone(),
+            missing: coverage.missing(),
+            archivists: coverage
+                .archivists
+                .into_iter()
+                .map(|a| ArchivistDto {
+                    user: a.user.to_string(),
+                    name: a.name,
+                })
+                .collect(),
         }
     }
 }
