@@ -43,9 +43,9 @@ enum Command {
     /// Evidence files: bulk import into a case (`add`), ingest benchmark (`bench`).
     #[command(subcommand)]
     Evidence(cmd::evidence::EvidenceCommand),
-    /// Benchmarks of the platform (`bench api`: records over HTTP).
+    /// Benchmarks of the platform (`bench api`: records over HTTP; `bench portal`: pages).
     #[command(subcommand)]
-    Bench(cmd::bench_api::BenchCommand),
+    Bench(cmd::bench_portal::BenchCommand),
     /// Case files (案卷): export a verifiable package, list cases.
     #[command(subcommand)]
     Case(cmd::case::CaseCommand),
@@ -77,7 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Rebuild(args) => cmd::rebuild::run(args),
-        Command::Bench(command) => cmd::bench_api::run(command),
+        Command::Bench(command) => cmd::bench_portal::run(command),
         Command::Evidence(command) => cmd::evidence::run(command),
         Command::Case(command) => cmd::case::run(command),
         Command::Verify(args) => cmd::verify::run(args),

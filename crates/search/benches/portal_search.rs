@@ -3,7 +3,11 @@
 //! a SQLite FTS5 `trigram` baseline built from the same items in the same run.
 //!
 //! `LIUHEN_SEARCH_BENCH_N=1000000 cargo bench -p liuhen-search --bench portal_search`
-//! (default N = 100,000; `LIUHEN_SEARCH_BENCH_REPS` repetitions per query, default 5).
+//! (default N = 100,000; `LIUHEN_SEARCH_BENCH_REPS` repetitions per query, default 5;
+//! `LIUHEN_SEARCH_BENCH_DIR` puts the temporary index and database in that folder instead of
+//! the system's temp folder — at 1M they take about 1.5 GiB; `LIUHEN_SEARCH_BENCH_COUNT_LIMIT`
+//! sets the exact-count limit, default `COUNT_LIMIT` = 10,000). Items are generated on the fly
+//! (twice, from the same seed), so memory stays flat whatever N is.
 //! Prints one JSON object on stdout; progress goes to stderr.
 
 use std::path::Path;
@@ -191,12 +195,13 @@ impl Rng {
     }
 }
 
-fn generate(n: usize) -> Vec<IndexedItem> {
+/// The `n` bench items, generated lazily and deterministically (same seed, same items).
+fn generate(n: usize) -> impl Iterator<Item = IndexedItem> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let start = Date::from_calendar_date(2021, time::Month::January, 1).unwrap_or(Date::MIN);
     let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
     (0..n)
-        .map(|i| {
+        .map(move |i| {
             let body = rng.pick(BODIES);
             let kind_roll = rng.next() % 100;
             let (kind, kind_title, kind_char) = match kind_roll {
@@ -244,7 +249,6 @@ fn generate(n: usize) -> Vec<IndexedItem> {
                 url: format!("/items/item-{i}"),
             }
         })
-        .collect()
 }
 
 fn folder_size(path: &Path) -> u64 {
@@ -317,14 +321,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
-    let work = tempfile::tempdir()?;
-
-    eprintln!("generating {n} items");
-    let items = generate(n);
-    let text_bytes: usize = items
-        .iter()
-        .map(|i| i.title.len() + i.summary.len() + i.party_name.len())
-        .sum();
+    let count_limit: usize = std::env::var("LIUHEN_SEARCH_BENCH_COUNT_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(liuhen_search::query::COUNT_LIMIT);
+    let work = match std::env::var_os("LIUHEN_SEARCH_BENCH_DIR") {
+        Some(dir) => tempfile::tempdir_in(dir)?,
+        None => tempfile::tempdir()?,
+    };
+    let mut text_bytes = 0usize;
 
     eprintln!("building tantivy index");
     let index_dir = work.path().join("tantivy");
@@ -336,8 +341,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     let build_start = Instant::now();
-    for item in &items {
-        index.upsert(item)?;
+    eprintln!("building from {n} generated items");
+    for item in generate(n) {
+        text_bytes += item.title.len() + item.summary.len() + item.party_name.len();
+        index.upsert(&item)?;
     }
     index.commit()?;
     let tantivy_build = build_start.elapsed();
@@ -360,7 +367,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         let start = Instant::now();
         let mut tx = conn.begin().await?;
-        for (row, item) in items.iter().enumerate() {
+        for (row, item) in generate(n).enumerate() {
             let content = format!(
                 "{}\n{}\n{}\n{}\n{}",
                 item.title, item.party_name, item.summary, item.body_name, item.doc_number
@@ -408,14 +415,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (query, fts_hit_count) in QUERIES.iter().zip(&fts_hits) {
         let mut times = Vec::new();
         let mut total = 0usize;
+        let mut total_capped = false;
         for rep in 0..=reps {
             let start = Instant::now();
             let results = index.search(&SearchRequest {
                 text: (*query).to_owned(),
+                count_limit,
                 ..Default::default()
             })?;
             let took = start.elapsed();
             total = results.total;
+            total_capped = results.total_capped;
             if rep > 0 {
                 times.push(took);
             }
@@ -424,6 +434,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         per_query.push(serde_json::json!({
             "query": query,
             "total": total,
+            "total_capped": total_capped,
             "median_ms": percentile(&times, 0.5),
             "fts5_top20_rows": fts_hit_count,
         }));
@@ -434,7 +445,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     fts_sorted.sort();
 
     let latest_start = Instant::now();
-    let latest = index.search(&SearchRequest::default())?;
+    let latest = index.search(&SearchRequest {
+        count_limit,
+        ..SearchRequest::default()
+    })?;
     let latest_ms = latest_start.elapsed().as_secs_f64() * 1000.0;
 
     let report = serde_json::json!({
@@ -451,6 +465,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "max_ms": percentile(&latencies, 1.0),
             "latest_items_ms": latest_ms,
             "latest_items_total": latest.total,
+            "latest_items_total_capped": latest.total_capped,
+            "count_limit": count_limit,
         },
         "fts5_trigram": {
             "build_s": fts_build.as_secs_f64(),

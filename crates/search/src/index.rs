@@ -267,16 +267,48 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Queue the removal of every item (the index is rebuilt from scratch, e.g. because it was
+    /// built from another database). Visible after the next commit.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::WriterPoisoned)?;
+        writer.delete_all_documents()?;
+        Ok(())
+    }
+
     /// Make queued changes durable and visible to searches.
     pub fn commit(&self) -> Result<(), SearchError> {
+        self.commit_inner(None)
+    }
+
+    /// [`SearchIndex::commit`], storing `payload` with the commit (in the index's meta file, in
+    /// the same atomic step). The portal stores the log position the index reflects, so the
+    /// position can never be ahead of, or behind, the committed documents.
+    pub fn commit_with_payload(&self, payload: &str) -> Result<(), SearchError> {
+        self.commit_inner(Some(payload))
+    }
+
+    fn commit_inner(&self, payload: Option<&str>) -> Result<(), SearchError> {
         let mut writer = self
             .writer
             .lock()
             .map_err(|_| SearchError::WriterPoisoned)?;
-        writer.commit()?;
+        let mut prepared = writer.prepare_commit()?;
+        if let Some(payload) = payload {
+            prepared.set_payload(payload);
+        }
+        prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The payload of the last commit made with [`SearchIndex::commit_with_payload`] (`None`
+    /// for a new index, or when the last commit had none).
+    pub fn payload(&self) -> Result<Option<String>, SearchError> {
+        Ok(self.index.load_metas()?.payload)
     }
 
     /// Number of items visible to searches (after the last commit).

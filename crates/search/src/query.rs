@@ -15,18 +15,31 @@
 //!   name (×1), the whole query as one phrase on `grams` (×4, finds 薛市监罚〔2024〕12号 written
 //!   with other brackets), and the exact doc number (×8);
 //! - filters (body, kind, decided-on range, party) are required and score nothing.
+//!
+//! # Counting is capped
+//! A common term matches most of the index (行政处罚 is in 60 % of items), and counting every
+//! match costs as much as scoring it. The count is therefore exact only up to
+//! [`SearchRequest::count_limit`] (default [`COUNT_LIMIT`]); beyond it the results say
+//! `total_capped` and the portal shows “超过 10,000 条”. The count runs first, without scoring,
+//! and stops at the cap ([`CappedCount`]). When the cap is reached, relevance is computed from
+//! the required clauses only (the optional boosts on title, party and summary are dropped): for
+//! a page of such a result list the boosts hardly change the order, and evaluating them means
+//! walking the posting list of every query word on four fields for every match.
 
 use std::collections::BTreeMap;
 use std::ops::{Bound, Range};
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet as _, Order, Score, Searcher, SegmentOrdinal, SegmentReader,
+    TERMINATED, TantivyDocument, Term,
+};
 use time::Date;
 
 use crate::error::SearchError;
@@ -51,6 +64,8 @@ pub const DEFAULT_LIMIT: usize = 20;
 pub const LONG_RUN_CHARS: usize = 8;
 /// Longest snippet fragment, in characters.
 pub const SNIPPET_CHARS: usize = 120;
+/// Matches counted exactly by default; more are reported as “more than this” (`total_capped`).
+pub const COUNT_LIMIT: usize = 10_000;
 
 /// Result order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -89,6 +104,10 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Hits to return (0 means [`DEFAULT_LIMIT`], clamped to [`MAX_LIMIT`]).
     pub limit: usize,
+    /// Matches to count exactly (0 means [`COUNT_LIMIT`]); when more match, `total` is this
+    /// number and `total_capped` is set.
+    #[serde(default)]
+    pub count_limit: usize,
 }
 
 /// A text with the byte ranges to highlight (the portal escapes the text and wraps the ranges in
@@ -153,8 +172,11 @@ pub struct SearchHit {
 /// One page of results.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SearchResults {
-    /// Number of matching items in total.
+    /// Number of matching items, exact up to the request's count limit; when `total_capped`,
+    /// at least this many match (show “more than `total`”).
     pub total: usize,
+    /// Whether more than `total` items match (the count stopped at the limit).
+    pub total_capped: bool,
     /// The requested page.
     pub hits: Vec<SearchHit>,
     /// The query text actually searched (sanitised, capped).
@@ -288,23 +310,52 @@ fn whole_phrase(field: Field, text: &str) -> Option<Box<dyn Query>> {
     Some(Box::new(PhraseQuery::new_with_offset(primary)))
 }
 
-/// Build the tantivy query for a sanitised request. Returns the query and whether it has text
-/// (a text-less query is sorted by date whatever the requested order).
+/// The queries of one request.
+pub(crate) struct BuiltQuery {
+    /// Required clauses, optional boosts and filters: what a page of results is ranked by.
+    pub(crate) full: Box<dyn Query>,
+    /// Required clauses and filters only: the same matches, scored without the boosts (used
+    /// for counting, and for ranking once the count limit is reached).
+    pub(crate) required: Box<dyn Query>,
+    /// Whether the request has text (a text-less query is sorted by date whatever the order).
+    pub(crate) has_text: bool,
+}
+
+/// One query of `clauses`, the clause itself when it is alone (so that a single term query
+/// keeps tantivy's block-max pruning), everything when there is nothing.
+fn combine(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    match clauses.len() {
+        0 => Box::new(AllQuery),
+        1 if clauses
+            .first()
+            .is_some_and(|(occur, _)| *occur == Occur::Must) =>
+        {
+            match clauses.pop() {
+                Some((_, query)) => query,
+                None => Box::new(AllQuery),
+            }
+        }
+        _ => Box::new(BooleanQuery::new(clauses)),
+    }
+}
+
+/// Build the tantivy queries for a sanitised request (see [`BuiltQuery`]).
 pub(crate) fn build_query(
     fields: &Fields,
     text: &str,
     party: &str,
     request: &SearchRequest,
-) -> (Box<dyn Query>, bool) {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+) -> BuiltQuery {
+    let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut optional: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let (required, boosts) = required_clauses(fields.grams, text);
     let has_text = !required.is_empty();
     for clause in required {
-        clauses.push((Occur::Must, clause));
+        must.push((Occur::Must, clause));
     }
     if has_text {
         for clause in boosts {
-            clauses.push((Occur::Should, clause));
+            optional.push((Occur::Should, clause));
         }
         let words = jieba_words(text);
         let weighted = [
@@ -315,7 +366,7 @@ pub(crate) fn build_query(
         ];
         for (field, weight) in weighted {
             for word in &words {
-                clauses.push((
+                optional.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(term_query(field, word), weight)),
                 ));
@@ -328,9 +379,9 @@ pub(crate) fn build_query(
             None
         };
         if let Some(phrase) = whole {
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, 4.0))));
+            optional.push((Occur::Should, Box::new(BoostQuery::new(phrase, 4.0))));
         }
-        clauses.push((
+        optional.push((
             Occur::Should,
             Box::new(BoostQuery::new(term_query(fields.doc_number, text), 8.0)),
         ));
@@ -368,16 +419,96 @@ pub(crate) fn build_query(
         filters.extend(party_required);
     }
     for filter in filters {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        must.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
 
-    if clauses.is_empty() {
-        return (Box::new(AllQuery), false);
+    // The optional clauses only ever accompany text, which always yields a required clause, so
+    // the full query matches exactly what the required one matches.
+    let full_clauses: Vec<(Occur, Box<dyn Query>)> = must
+        .iter()
+        .map(|(occur, query)| (*occur, query.box_clone()))
+        .chain(optional)
+        .collect();
+    BuiltQuery {
+        full: combine(full_clauses),
+        required: combine(must),
+        has_text,
     }
-    if !has_text && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
-        return (Box::new(AllQuery), false);
+}
+
+/// Counts matches up to a limit: each segment stops one past the limit, so the sum says
+/// whether more than `limit` match without walking every posting of a common term. Scoring is
+/// off, so a boolean query skips its optional clauses.
+pub(crate) struct CappedCount {
+    /// Matches counted exactly.
+    pub(crate) limit: usize,
+}
+
+/// The per-segment side of [`CappedCount`] (only used if tantivy collects doc by doc).
+pub(crate) struct CappedSegmentCount {
+    count: usize,
+    stop: usize,
+}
+
+impl SegmentCollector for CappedSegmentCount {
+    type Fruit = usize;
+
+    fn collect(&mut self, _doc: DocId, _score: Score) {
+        if self.count < self.stop {
+            self.count += 1;
+        }
     }
-    (Box::new(BooleanQuery::new(clauses)), has_text)
+
+    fn harvest(self) -> usize {
+        self.count
+    }
+}
+
+impl Collector for CappedCount {
+    type Fruit = usize;
+    type Child = CappedSegmentCount;
+
+    fn for_segment(
+        &self,
+        _segment_ord: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<CappedSegmentCount> {
+        Ok(CappedSegmentCount {
+            count: 0,
+            stop: self.limit.saturating_add(1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
+        Ok(counts
+            .into_iter()
+            .fold(0usize, usize::saturating_add)
+            .min(self.limit.saturating_add(1)))
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        _segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<usize> {
+        let stop = self.limit.saturating_add(1);
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut count = 0usize;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED && count < stop {
+            if alive.is_none_or(|bitset| bitset.is_alive(doc)) {
+                count += 1;
+            }
+            doc = scorer.advance();
+        }
+        Ok(count)
+    }
 }
 
 /// Terms to highlight: the gram tokens of the query, as the snippet tokenizer will produce them.
@@ -444,9 +575,17 @@ impl SearchIndex {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let (query, has_text) = build_query(&self.fields, &text, &party, request);
+        let count_limit = match request.count_limit {
+            0 => COUNT_LIMIT,
+            n => n,
+        };
+        let built = build_query(&self.fields, &text, &party, request);
         let searcher = self.reader().searcher();
-        let sort = if has_text {
+        // First the capped count (no scoring, stops past the limit), then one page.
+        let counted = searcher.search(&*built.required, &CappedCount { limit: count_limit })?;
+        let total_capped = counted > count_limit;
+        let total = counted.min(count_limit);
+        let sort = if built.has_text {
             request.sort
         } else {
             match request.sort {
@@ -455,35 +594,42 @@ impl SearchIndex {
             }
         };
         let top = TopDocs::with_limit(limit).and_offset(offset);
-        let (total, addresses): (usize, Vec<(Option<f32>, DocAddress)>) = match sort {
-            SortOrder::Relevance => {
-                let (total, docs) = searcher.search(&*query, &(Count, top.order_by_score()))?;
-                (
-                    total,
-                    docs.into_iter()
+        let addresses: Vec<(Option<f32>, DocAddress)> = if total == 0 {
+            Vec::new()
+        } else {
+            match sort {
+                SortOrder::Relevance => {
+                    let query = if total_capped {
+                        &built.required
+                    } else {
+                        &built.full
+                    };
+                    searcher
+                        .search(&**query, &top.order_by_score())?
+                        .into_iter()
                         .map(|(score, address)| (Some(score), address))
-                        .collect(),
-                )
-            }
-            SortOrder::NewestPublished | SortOrder::NewestDecided => {
-                let field = if sort == SortOrder::NewestPublished {
-                    PUBLISHED_AT_FIELD
-                } else {
-                    DECIDED_ON_FIELD
-                };
-                let collector = top.order_by_fast_field::<tantivy::DateTime>(field, Order::Desc);
-                let (total, docs) = searcher.search(&*query, &(Count, collector))?;
-                (
-                    total,
-                    docs.into_iter()
+                        .collect()
+                }
+                SortOrder::NewestPublished | SortOrder::NewestDecided => {
+                    let field = if sort == SortOrder::NewestPublished {
+                        PUBLISHED_AT_FIELD
+                    } else {
+                        DECIDED_ON_FIELD
+                    };
+                    let collector =
+                        top.order_by_fast_field::<tantivy::DateTime>(field, Order::Desc);
+                    searcher
+                        .search(&*built.required, &collector)?
+                        .into_iter()
                         .map(|(_, address)| (None, address))
-                        .collect(),
-                )
+                        .collect()
+                }
             }
         };
         let hits = self.hits(&searcher, &text, addresses)?;
         Ok(SearchResults {
             total,
+            total_capped,
             hits,
             query: text,
             truncated,

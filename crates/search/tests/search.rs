@@ -470,6 +470,110 @@ fn invalid_items_are_refused() {
     ));
 }
 
+// --- capped counting (1M items: a common term must not be counted to the end) ---
+
+/// `n` penalty items all citing 行政处罚法, spread over segments (one commit per ten items),
+/// with one withdrawn (deleted documents must not be counted).
+fn many_penalties(n: usize) -> SearchIndex {
+    let base = corpus().remove(0);
+    let index = SearchIndex::create_in_ram().expect("in-memory index opens");
+    for i in 0..n {
+        let mut item = base.clone();
+        item.id = format!("m{i}");
+        item.doc_number = format!("薛市监罚〔2024〕{}号", 100 + i);
+        index.upsert(&item).expect("valid item");
+        if i % 10 == 9 {
+            index.commit().expect("commit");
+        }
+    }
+    index.remove("m0").expect("remove");
+    index.commit().expect("commit");
+    index
+}
+
+fn check_count(index: &SearchIndex, text: &str, count_limit: usize, expect: (usize, bool)) {
+    let results = index
+        .search(&SearchRequest {
+            text: text.into(),
+            count_limit,
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(
+        (results.total, results.total_capped),
+        expect,
+        "{text:?} with limit {count_limit}"
+    );
+    if !results.total_capped {
+        assert_eq!(results.hits.len(), results.total.min(results.limit));
+    } else {
+        assert_eq!(
+            results.hits.len(),
+            results.limit,
+            "a full page whatever the count"
+        );
+    }
+}
+
+#[test]
+fn count_is_exact_up_to_the_limit_and_capped_beyond_it() {
+    let index = many_penalties(35);
+    // 34 live items match (one withdrawn).
+    check_count(&index, "行政处罚", 0, (34, false));
+    check_count(&index, "行政处罚", 34, (34, false));
+    check_count(&index, "行政处罚", 33, (33, true));
+    check_count(&index, "行政处罚", 5, (5, true));
+    check_count(&index, "", 5, (5, true));
+    check_count(&index, "处罚", 1, (1, true));
+    // A rare term is exact under a small limit.
+    check_count(&index, "薛市监罚〔2024〕107号", 5, (1, false));
+}
+
+#[test]
+fn capped_results_still_rank_and_page_by_relevance() {
+    let index = many_penalties(35);
+    let mut seen = std::collections::BTreeSet::new();
+    for page in 0..2 {
+        let results = index
+            .search(&SearchRequest {
+                text: "行政处罚".into(),
+                count_limit: 10,
+                offset: page * 20,
+                ..Default::default()
+            })
+            .expect("search");
+        assert!(results.total_capped);
+        assert!(results.hits.iter().all(|hit| hit.score.is_some()));
+        for hit in results.hits {
+            assert!(seen.insert(hit.item.id), "pages do not overlap");
+        }
+    }
+    assert_eq!(seen.len(), 34, "every match can still be paged to");
+}
+
+#[test]
+fn commit_payload_survives_reopening_and_clear_empties_the_index() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    {
+        let index = SearchIndex::open_in_dir(folder.path()).expect("create");
+        assert_eq!(index.payload().expect("payload"), None);
+        for item in corpus() {
+            index.upsert(&item).expect("upsert");
+        }
+        index.commit_with_payload("42 abcd").expect("commit");
+    }
+    let index = SearchIndex::open_in_dir(folder.path()).expect("reopen");
+    assert_eq!(
+        index.payload().expect("payload").as_deref(),
+        Some("42 abcd")
+    );
+    assert_eq!(index.num_items(), 4);
+    index.clear().expect("clear");
+    index.commit_with_payload("0").expect("commit");
+    assert_eq!(index.num_items(), 0);
+    assert_eq!(index.payload().expect("payload").as_deref(), Some("0"));
+}
+
 // --- highlights ---
 
 #[test]

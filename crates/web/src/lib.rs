@@ -31,6 +31,7 @@
 
 pub mod annual_report;
 pub mod api;
+mod auth_cache;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -76,7 +77,7 @@ pub const API_PREFIX: &str = "/api/v1";
         (name = "cases", description = "案件与全过程记录"),
         (name = "record access", description = "当事人查阅（R30）"),
         (name = "evidence", description = "证据文件与音像记录（R3-c、R27、R28）：流式上传（原始请求体、multipart、可续传）、证据记录、带 Range 的回放、案卷导出（R26、R29）"),
-        (name = "legal review", description = "重大执法决定法制审核（L1–L14）：审核队列、审核状态、报送、目录清单、审核人员资格、统计。审核意见等环节为案件记录，经 POST /cases/{id}/records 录入：l4_determination、l4_determination_confirmation、l4_review_mark、l6_review_submission、l9_supplement_request、l9_supplement_reply、l9_review_meeting、l8_review_approved、l10_review_problems、l10_escalation、l10_head_decision。"),
+        (name = "legal review", description = "重大执法决定法制审核（L1–L14）：审核队列、审核状态、自动预审（L7-b）、报送、目录清单、审核人员资格、统计。审核意见等环节为案件记录，经 POST /cases/{id}/records 录入：l4_determination、l4_determination_confirmation、l4_review_mark、l6_review_submission、l9_supplement_request、l9_supplement_reply、l9_review_meeting、l8_review_approved、l10_review_problems、l10_escalation、l10_head_decision。"),
         (name = "disclosure", description = "信息公示（D3–D15）：公示信息的采集、适当处理、传递、审核、发布，不予公示，更正与撤下，公示权限设置，监督（D15）与年度数据（D9）"),
         (name = "registry", description = "执法主体、人员、权力事项、用户"),
         (name = "log", description = "可验证日志：检查点与包含证明"),
@@ -103,6 +104,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::access_records))
         .routes(routes!(evidence::list_evidence, evidence::add_evidence))
         .routes(routes!(evidence::verify_evidence))
+        .routes(routes!(evidence::archivists))
         .routes(routes!(registry::list_bodies, registry::register_body))
         .routes(routes!(registry::amend_body))
         .routes(routes!(registry::register_unit))
@@ -120,11 +122,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(review::pending))
         .routes(routes!(review::statistics))
         .routes(routes!(review::case_review))
+        .routes(routes!(review::prechecks))
         .routes(routes!(review::proposal))
         .routes(routes!(review::submit))
         .routes(routes!(review::catalogue))
         .routes(routes!(review::set_catalogue_entry))
         .routes(routes!(review::set_time_limit))
+        .routes(routes!(review::set_amount_limit))
         .routes(routes!(review::reviewer, review::set_reviewer))
         .routes(routes!(disclosure::list_items, disclosure::draft_item))
         .routes(routes!(disclosure::get_item))
@@ -141,6 +145,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(disclosure::withdraw))
         .routes(routes!(disclosure::reply_correction_request))
         .routes(routes!(disclosure::correction_requests))
+        .routes(routes!(disclosure::correction_evidence))
         .routes(routes!(disclosure::settings, disclosure::set_settings))
         .routes(routes!(disclosure::draft_pre_enforcement))
         .routes(routes!(disclosure::draft_annual))
@@ -167,7 +172,8 @@ fn media_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(
             evidence::upload_status_head,
             evidence::upload_status,
-            evidence::append_upload
+            evidence::append_upload,
+            evidence::terminate_upload
         ))
         .routes(routes!(evidence::finish_upload))
         .routes(routes!(evidence::get_evidence))

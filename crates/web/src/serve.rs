@@ -13,6 +13,7 @@
 //! hash_profile = "sm3"                # or "sha256"; fixed when the log is created
 //! signer_key_file = "keys/checkpoint.key"        # relative to data_dir; created if missing
 //! blobs_dir = "blobs"                 # evidence files, relative to data_dir (issue 6)
+//! search_dir = "search"               # portal search index, relative to data_dir (issue 8)
 //!
 //! [http]
 //! secure_cookies = true               # false only for plain-HTTP loopback (the demo)
@@ -55,6 +56,8 @@ pub const DEFAULT_ORIGIN: &str = liuhen_store::sql_store::DEFAULT_ORIGIN;
 pub const DEFAULT_SIGNER_KEY_FILE: &str = "keys/checkpoint.key";
 /// Evidence blob folder inside the data folder, unless configured.
 pub const DEFAULT_BLOBS_DIR: &str = "blobs";
+/// Portal search index folder inside the data folder, unless configured.
+pub const DEFAULT_SEARCH_DIR: &str = "search";
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
@@ -73,6 +76,10 @@ pub struct ServeConfig {
     pub signer_key_file: PathBuf,
     /// The evidence blob store's folder (`LocalBlobs`, issue 6), default `<data dir>/blobs`.
     pub blobs_dir: PathBuf,
+    /// The portal's search index folder (issue 8); `None`: `<data dir>/search`, wherever the
+    /// data folder ends up. The index is derived from the log: deleting the folder only costs a
+    /// rebuild at the next start.
+    pub search_dir: Option<PathBuf>,
     /// HTTP tunables.
     pub web: WebConfig,
 }
@@ -84,6 +91,7 @@ impl ServeConfig {
         ServeConfig {
             signer_key_file: data_dir.join(DEFAULT_SIGNER_KEY_FILE),
             blobs_dir: data_dir.join(DEFAULT_BLOBS_DIR),
+            search_dir: None,
             data_dir,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: None,
@@ -91,6 +99,13 @@ impl ServeConfig {
             profile: HashProfile::Sm3,
             web: WebConfig::default(),
         }
+    }
+
+    /// The portal's search index folder: `search_dir`, else `<data dir>/search`.
+    pub fn search_dir(&self) -> PathBuf {
+        self.search_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(DEFAULT_SEARCH_DIR))
     }
 
     /// Reads a TOML configuration file (format in the module docs). Relative paths in it are
@@ -135,6 +150,9 @@ impl ServeConfig {
         if let Some(dir) = file.blobs_dir {
             config.blobs_dir = data_dir.join(dir);
         }
+        if let Some(dir) = file.search_dir {
+            config.search_dir = Some(data_dir.join(dir));
+        }
         let http = file.http.unwrap_or_default();
         let web = &mut config.web;
         if let Some(value) = http.secure_cookies {
@@ -175,6 +193,7 @@ struct ConfigFile {
     hash_profile: Option<String>,
     signer_key_file: Option<PathBuf>,
     blobs_dir: Option<PathBuf>,
+    search_dir: Option<PathBuf>,
     http: Option<HttpSection>,
 }
 
@@ -333,9 +352,14 @@ pub async fn open(config: &ServeConfig) -> Result<Opened, WebError> {
     // Evidence files (issue 6): content-addressed folder, cleaned of interrupted uploads on start.
     let blobs = LocalBlobs::open(&config.blobs_dir, config.web.evidence_limit)
         .map_err(|err| WebError::Config(format!("{}: {err}", config.blobs_dir.display())))?;
+    // The portal's search index (issue 8; D11-b): reused across restarts, rebuilt from the
+    // published items when missing or damaged, brought up to date in the background.
+    let search_dir = config.search_dir();
     let state = AppState::new(Arc::new(services), dyn_store, keys, config.web.clone())
         .map_err(|err| WebError::Config(err.to_string()))?
-        .with_blobs(Arc::new(blobs));
+        .with_blobs(Arc::new(blobs))
+        .with_search_dir(&search_dir)
+        .map_err(|err| WebError::Config(format!("{}: {err}", search_dir.display())))?;
     Ok(Opened { state, store })
 }
 
@@ -433,6 +457,11 @@ mod tests {
         let defaults =
             ServeConfig::from_toml("", Path::new("/etc/liuhen"), Path::new("/d")).unwrap();
         assert_eq!(defaults.blobs_dir, Path::new("/d/blobs"));
+        assert_eq!(defaults.search_dir(), Path::new("/d/search"));
+        let moved =
+            ServeConfig::from_toml("search_dir = \"idx\"", Path::new("/e"), Path::new("/d"))
+                .unwrap();
+        assert_eq!(moved.search_dir(), Path::new("/d/idx"));
         assert_eq!(config.web.session_ttl, time::Duration::hours(4));
         assert!(ServeConfig::from_toml("colour = 1", Path::new("."), Path::new(".")).is_err());
         assert!(

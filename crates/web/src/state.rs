@@ -9,6 +9,7 @@ use liuhen_core::service::Services;
 use liuhen_ledger::hash::HashProfile;
 use liuhen_ledger::signer::Signer;
 
+use crate::auth_cache::AuthCache;
 use crate::error::ApiError;
 use crate::password::{LoginLimiter, PasswordParams, Passwords};
 
@@ -39,6 +40,11 @@ pub struct WebConfig {
     pub login_window: time::Duration,
     /// Argon2id cost of new password hashes and of the dummy hash for unknown users.
     pub password_params: PasswordParams,
+    /// How long a resolved sign-in (session and the user's grants) is reused without reading
+    /// the store again (default 2 s; zero: never). Sign-out and registry changes in this process
+    /// take effect at once; changes made by another node after at most this long
+    /// ([`crate::auth_cache`]).
+    pub auth_cache_ttl: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -53,6 +59,7 @@ impl Default for WebConfig {
             login_max_failures: 5,
             login_window: time::Duration::minutes(15),
             password_params: PasswordParams::default(),
+            auth_cache_ttl: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -97,8 +104,12 @@ pub struct AppState {
     /// for what is not a core command: the size behind a `Range` header and the media of a case
     /// file export. `None`: the evidence routes answer 500 (no store configured).
     pub blobs: Option<Arc<dyn Blobs>>,
+    /// The public portal's search index and rate limits (issue 8): in memory from
+    /// [`AppState::new`], in a folder after `with_search_dir` (`liuhen serve`: `<data dir>/search`).
+    pub portal: Arc<crate::portal::Portal>,
     pub(crate) passwords: Arc<Passwords>,
     pub(crate) login_limiter: Arc<LoginLimiter>,
+    pub(crate) auth_cache: Arc<AuthCache>,
 }
 
 impl AppState {
@@ -112,14 +123,20 @@ impl AppState {
     ) -> Result<AppState, ApiError> {
         let passwords = Passwords::new(config.password_params)?;
         let login_limiter = LoginLimiter::new(config.login_max_failures, config.login_window);
+        let auth_cache = AuthCache::new(config.auth_cache_ttl);
         Ok(AppState {
             services,
             store,
             log_keys: Arc::new(log_keys),
             config: Arc::new(config),
             blobs: None,
+            portal: Arc::new(
+                crate::portal::Portal::in_memory()
+                    .map_err(|err| ApiError::Internal(err.to_string()))?,
+            ),
             passwords: Arc::new(passwords),
             login_limiter: Arc::new(login_limiter),
+            auth_cache: Arc::new(auth_cache),
         })
     }
 

@@ -109,7 +109,12 @@ struct Seeded {
 /// Two penalty decisions (one published with an ID and a mobile number in its facts — masked
 /// by the workflow — one left as a draft) and body A's 2024 annual data, published.
 async fn seeded() -> Seeded {
-    let api = api().await;
+    let mut api = api().await;
+    // Correction evidence is kept in the blob store (D13.p2).
+    api.state = api
+        .state
+        .clone()
+        .with_blobs(std::sync::Arc::new(liuhen_core::blobs::MemoryBlobs::new()));
     let district = &api.district;
     grant_permissions(district).await;
     let published = penalty_decision(district, datetime!(2024-09-27 10:00 +8)).await;
@@ -216,6 +221,11 @@ async fn pages_render_in_chinese_with_landmarks_and_a_strict_csp() {
             "/api/v1/log/proof?index=",
             "liuhen log verify-inclusion",
             "张某",
+            // 双公示 fields from the decision record (D8.p2 summary plus amounts).
+            "执法行为类别",
+            "处罚类别",
+            "罚款金额",
+            "5000.00元",
         ],
     );
     let body_page = get(api, &format!("/bodies/{BODY_A}")).await;
@@ -593,6 +603,25 @@ async fn open_data_json_atom_csv_and_xlsx_have_the_shuanggongshi_layout() {
     }
     let row = lines.next().unwrap();
     assert!(row.contains("张某") && row.contains("2024-09-27"), "{row}");
+    // The 行政处罚 row has the penalty type and the amounts (万元) from the decision record:
+    // the test district's decision imposes 警告 with a fine of 500,000 fen = 0.5 万元.
+    let columns: Vec<&str> = header_line.split(',').collect();
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells.len(), columns.len(), "{row}");
+    let cell = |name: &str| {
+        let at = columns.iter().position(|c| *c == name).unwrap();
+        cells[at]
+    };
+    assert_eq!(cell("行政相对人类别"), "自然人");
+    assert_eq!(
+        cell("行政相对人代码_1(统一社会信用代码)"),
+        "",
+        "never for a person"
+    );
+    assert_eq!(cell("处罚类别"), "警告");
+    assert!(cell("处罚内容").starts_with("警告"), "{row}");
+    assert_eq!(cell("罚款金额（万元）"), "0.5");
+    assert_eq!(cell("没收违法所得、没收非法财物的金额（万元）"), "0.5");
     assert!(!csv.text.contains(ID_NUMBER) && !csv.text.contains(MOBILE));
     let licences = get(api, "/open-data/licences.csv").await;
     assert!(licences.text.contains("行政许可决定文书号"));
@@ -791,4 +820,135 @@ async fn crawl_of_every_public_page_export_and_api_response_leaks_no_personal_da
     assert!(seen.iter().any(|l| l.starts_with("/verify/officer/")));
     assert!(seen.iter().any(|l| l.starts_with("/api/v1/log/proof")));
     assert!(seen.iter().any(|l| l.starts_with("/annual/")));
+}
+
+fn tracking_of(done: &common::Reply) -> String {
+    let start = done.text.find("id=\"tracking\">").unwrap() + "id=\"tracking\">".len();
+    done.text[start..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect()
+}
+
+// See: issue 8 — the portal hashed the correction evidence and dropped the bytes.
+#[tokio::test]
+async fn correction_evidence_is_kept_in_the_blob_store_and_only_the_body_reads_it_d13_p2() {
+    use sha2::Digest as _;
+    let seeded = seeded().await;
+    let api = &seeded.api;
+    let path = format!("/correction/{}", seeded.published);
+    let token = csrf_of(&get(api, &path).await);
+    let fields = [
+        ("csrf", token.as_str()),
+        ("requester_type", "法人"),
+        ("name", "枣庄市某某食品有限公司"),
+        ("contact", "0632-1234567"),
+        ("reason", "处罚决定日期有误"),
+    ];
+    // An executable (or anything not a document or picture) is refused on the form.
+    let refused = post_form(
+        api,
+        &path,
+        Some(&token),
+        &fields,
+        Some(b"MZ\x90\x00\x03\x00"),
+    )
+    .await;
+    assert_page(&refused, StatusCode::BAD_REQUEST, &["PDF"]);
+    // Too large: refused with the limit, nothing stored.
+    let big = vec![b'a'; liuhen_web::portal::correction::MAX_EVIDENCE_BYTES + 1];
+    let too_big = post_form(api, &path, Some(&token), &fields, Some(&big)).await;
+    assert_eq!(too_big.status, StatusCode::BAD_REQUEST, "{}", too_big.text);
+
+    let evidence = b"%PDF-1.4\n% the decision was dated 2024-09-26\n".to_vec();
+    let sha256 = hex::encode(sha2::Sha256::digest(&evidence));
+    let done = post_form(api, &path, Some(&token), &fields, Some(&evidence)).await;
+    assert_page(&done, StatusCode::OK, &["受理编号"]);
+    let tracking = tracking_of(&done);
+    let blobs = api.state.blobs.as_ref().unwrap();
+    assert!(blobs.exists(&sha256).await.unwrap(), "the bytes are stored");
+    assert_eq!(
+        blobs.info(&sha256).await.unwrap().media_type,
+        "application/pdf"
+    );
+
+    // The body's staff see the file reference with its sniffed type and read the bytes.
+    let uhead = api.bearer("uhead").await;
+    let list = api
+        .get(
+            &format!("/api/v1/bodies/{BODY_A}/correction-requests"),
+            &uhead,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    let request = list
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["tracking"] == tracking.as_str())
+        .unwrap();
+    let file = &request["evidence_files"][0];
+    assert_eq!(file["sha256"], sha256.as_str());
+    assert_eq!(file["media_type"], "application/pdf");
+    assert_eq!(file["size"], evidence.len());
+    let url = file["url"].as_str().unwrap();
+    let read = api.get(url, &uhead).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.text.as_bytes(), evidence.as_slice());
+    assert_eq!(read.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(
+        read.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"),
+    );
+    // The supervisor may read it too; another body's staff and the public may not.
+    assert_eq!(
+        api.get(url, &api.bearer("sup").await).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.get(url, &api.bearer("offb").await).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.get(url, &Auth::None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let other = format!(
+        "/api/v1/correction-requests/{tracking}/evidence/{}",
+        "0".repeat(64)
+    );
+    assert_eq!(api.get(&other, &uhead).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn search_page_counts_exactly_up_to_the_limit_then_says_more_than() {
+    let seeded = seeded().await;
+    let api = &seeded.api;
+    // Two published items (the decision and the annual data) match the empty search.
+    let exact = get(api, "/search").await;
+    assert_page(&exact, StatusCode::OK, &["共 2 条"]);
+    assert!(!exact.text.contains("count-capped"));
+    api.state.portal.set_count_limit(1);
+    let capped = get(api, "/search").await;
+    assert_page(
+        &capped,
+        StatusCode::OK,
+        &["超过 1 条", "id=\"count-capped\"", "仅精确统计前 1 条"],
+    );
+    // Both results are still listed: the limit is on counting, not on the results.
+    assert!(
+        capped
+            .text
+            .contains(&format!("/disclosure/{}", seeded.published))
+    );
+    assert!(
+        capped
+            .text
+            .contains(&format!("/disclosure/{}", seeded.annual))
+    );
+    api.state.portal.set_count_limit(0);
+    assert_page(&get(api, "/search").await, StatusCode::OK, &["共 2 条"]);
 }

@@ -1,6 +1,7 @@
 //! One module per family of subcommands; each parses its own arguments and prints its output.
 
 pub mod bench_api;
+pub mod bench_portal;
 pub mod case;
 pub mod demo;
 pub mod evidence;

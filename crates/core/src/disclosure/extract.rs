@@ -2,6 +2,15 @@
 //!
 //! Which case records draft an item, and where each of the seven D8.p2 summary fields comes
 //! from, is fixed here (one table, [`SOURCES`]), so a change of reading is one edit.
+//!
+//! Besides the seven summary fields, a decision item carries the fields the 双公示 tables of the
+//! open data (D11-c, `docs/formats/open-data.md`) need and the decision record holds: the
+//! action type, the party's class, an organisation's unified social credit code and legal
+//! representative, the penalty kinds and content, the amounts (fine, confiscation,
+//! compensation, in fen as numbers) and the licence suspended or revoked ([`EXTRA_FIELDS`]).
+//! They go through the same D5-b workflow and D10-d masking as the rest: a natural person's
+//! identity number is never copied, and the legal representative is a natural person, masked
+//! per P9 at publication like the party's name.
 
 use serde_json::{Map, Value, json};
 use time::Date;
@@ -90,8 +99,8 @@ pub const SOURCES: &[SourceSpec] = &[
         kind: ItemKind::Decision,
         title: "冻结处理决定",
         doc: &["document_no"],
-        facts: &["reason", "reason_basis"],
-        basis: &["reason_basis"],
+        facts: &["content"],
+        basis: &[],
         outcome: &["disposal"],
     },
     SourceSpec {
@@ -101,16 +110,17 @@ pub const SOURCES: &[SourceSpec] = &[
         doc: &["document_no"],
         facts: &["reason_basis"],
         basis: &["reason_basis"],
-        outcome: &[],
+        outcome: &["method"],
     },
     SourceSpec {
         record_type: "expropriation_decision",
         kind: ItemKind::Decision,
         title: "行政征收、征用决定",
         doc: &["document_no"],
-        facts: &["content", "reason"],
+        // 主要事实: the property or matter expropriated (the record has no separate facts).
+        facts: &["object"],
         basis: &["legal_basis"],
-        outcome: &[],
+        outcome: &["kind"],
     },
     SourceSpec {
         record_type: "inspection_result",
@@ -122,6 +132,48 @@ pub const SOURCES: &[SourceSpec] = &[
         outcome: &["result"],
     },
 ];
+
+/// The fields a decision item carries beyond the seven D8.p2 summary fields, with their
+/// Chinese labels (shown on the portal, `crate::disclosure::field_label`). Amounts are
+/// integers in fen (分), like the record fields they come from.
+pub const EXTRA_FIELDS: &[(&str, &str)] = &[
+    ("action_type", "执法行为类别"),
+    ("party_class", "行政相对人类别"),
+    ("party_code", "统一社会信用代码"),
+    ("legal_representative", "法定代表人"),
+    ("penalty_kinds", "处罚类别"),
+    ("penalty_content", "处罚内容"),
+    ("fine_fen", "罚款金额"),
+    ("confiscation_fen", "没收违法所得、没收非法财物的金额"),
+    ("licence_measure", "暂扣或者吊销的证照"),
+    ("compensation_fen", "补偿金额"),
+];
+
+/// The label of an [`EXTRA_FIELDS`] key.
+pub fn extra_label(key: &str) -> Option<&'static str> {
+    EXTRA_FIELDS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, label)| *label)
+}
+
+/// Penalty kinds that suspend, revoke or downgrade a licence or qualification (column
+/// 暂扣或吊销证照名称及编号 of the 双公示 table).
+const LICENCE_MEASURES: &[&str] = &["暂扣许可证件", "吊销许可证件", "降低资质等级"];
+
+/// Chinese name of a case's action code (R2-a).
+fn action_name(code: &str) -> &str {
+    match code {
+        "penalty" => "行政处罚",
+        "coercion" => "行政强制措施",
+        "compulsory_execution" => "行政强制执行",
+        "inspection" => "行政检查",
+        "expropriation" => "行政征收征用",
+        "licensing" => "行政许可",
+        "other" => "其他",
+        other => other,
+    }
+}
 
 /// D8-c: execution statuses that draft a performance-update item.
 pub const PERFORMANCE_STATUSES: &[&str] = &[
@@ -179,6 +231,106 @@ pub fn party_of(data: &Map<String, Value>) -> Option<Map<String, Value>> {
         .filter_map(|k| data.get(*k).and_then(Value::as_object))
         .find(|p| p.get("name").and_then(Value::as_str).is_some())
         .cloned()
+}
+
+/// The 双公示 fields of a decision record ([`EXTRA_FIELDS`]); empty values are left out.
+fn extra_fields(
+    spec: &SourceSpec,
+    data: &Map<String, Value>,
+    party: Option<&Map<String, Value>>,
+    action: &str,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    let mut text = |key: &str, value: String| {
+        if !value.trim().is_empty() {
+            out.insert(key.to_owned(), json!(value.trim()));
+        }
+    };
+    text("action_type", action_name(action).to_owned());
+    if let Some(party) = party {
+        let organisation = party.get("kind").and_then(Value::as_str) == Some("organization");
+        if organisation {
+            text("party_class", "法人及非法人组织".to_owned());
+            // An organisation's code and representative are public in 双公示; a natural
+            // person's identity number never is (D10-d), so it is not even copied.
+            text("party_code", first_text(party, &["uscc"]));
+            text(
+                "legal_representative",
+                first_text(party, &["legal_representative"]),
+            );
+        } else {
+            text("party_class", "自然人".to_owned());
+        }
+    }
+    if spec.kind != ItemKind::Decision {
+        return out;
+    }
+    let penalties: Vec<(String, String)> = data
+        .get("penalties")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| {
+                    let kind = p.get("kind").and_then(Value::as_str)?.trim().to_owned();
+                    let detail = p
+                        .get("detail")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned();
+                    Some((kind, detail))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match spec.record_type {
+        "r16_penalty_decision" if !penalties.is_empty() => {
+            let kinds: Vec<&str> = penalties.iter().map(|(k, _)| k.as_str()).collect();
+            text("penalty_kinds", kinds.join("、"));
+            let content: Vec<String> = penalties
+                .iter()
+                .map(|(kind, detail)| {
+                    if detail.is_empty() {
+                        kind.clone()
+                    } else {
+                        format!("{kind}：{detail}")
+                    }
+                })
+                .collect();
+            text("penalty_content", content.join("；"));
+            let measures: Vec<String> = penalties
+                .iter()
+                .filter(|(kind, _)| LICENCE_MEASURES.contains(&kind.as_str()))
+                .map(|(kind, detail)| {
+                    if detail.is_empty() {
+                        kind.clone()
+                    } else {
+                        format!("{kind}：{detail}")
+                    }
+                })
+                .collect();
+            text("licence_measure", measures.join("；"));
+        }
+        "r16_penalty_decision" => {
+            let ground = first_text(data, &["no_penalty_ground"]);
+            let outcome = first_text(data, &["outcome"]);
+            if !ground.is_empty() {
+                text("penalty_content", format!("{outcome}：{ground}"));
+            }
+        }
+        "penalty_on_the_spot_decision" => {
+            let kind = first_text(data, &["penalty_kind"]);
+            text("penalty_kinds", kind.clone());
+            text("penalty_content", kind);
+        }
+        _ => {}
+    }
+    for key in ["fine_fen", "confiscation_fen", "compensation_fen"] {
+        if let Some(fen) = data.get(key).and_then(Value::as_u64) {
+            out.insert(key.to_owned(), json!(fen));
+        }
+    }
+    out
 }
 
 /// Persons and organisations of a party value (the legal representative is a person too).
@@ -277,6 +429,7 @@ pub fn extract(
     } else {
         "outcome"
     };
+    let extra = extra_fields(spec, data, party, &cx.case.action);
     for (key, value) in [
         ("doc_number", doc.clone()),
         ("party", party_name),
@@ -289,6 +442,7 @@ pub fn extract(
     ] {
         fields.insert(key.to_owned(), json!(value));
     }
+    fields.extend(extra);
     let title = if doc.is_empty() {
         format!("{}（{}）", spec.title, cx.case.case_number)
     } else {
@@ -301,5 +455,200 @@ pub fn extract(
         facts,
         persons,
         organisations,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(action: &str) -> CaseView {
+        serde_json::from_value(json!({
+            "id": "c-test", "case_number": "薛市监立〔2024〕1号", "body": "xc-scjg",
+            "procedure": "penalty_ordinary", "action": action, "power_item": null,
+            "domain": null, "title": "销售过期食品案", "status": "open", "stage": "decision",
+            "flags": [], "procedure_review_required": true,
+            "opened_on": serde_json::to_value(time::macros::date!(2024 - 09 - 01)).unwrap(),
+            "closed_on": null, "execution_concluded_on": null, "records": [],
+            "access_requests": [], "participants": [], "last_seq": 1
+        }))
+        .unwrap()
+    }
+
+    fn check(
+        record_type: &str,
+        action: &str,
+        data: serde_json::Value,
+        expect: &[(&str, serde_json::Value)],
+        absent: &[&str],
+    ) {
+        let spec = source_spec(record_type).unwrap();
+        let case = case(action);
+        let cx = ExtractContext {
+            case: &case,
+            body_name: "枣庄市薛城区市场监督管理局",
+            matter: Some("对销售不符合食品安全标准的食品的行政处罚"),
+            matter_basis: &[],
+            fallback_party: None,
+        };
+        let data = data.as_object().unwrap().clone();
+        let date = time::macros::date!(2024 - 09 - 27);
+        let extracted = extract(spec, &data, date, &cx);
+        for (key, value) in expect {
+            assert_eq!(
+                extracted.fields.get(*key),
+                Some(value),
+                "{record_type}: {key}"
+            );
+        }
+        for key in absent {
+            assert!(!extracted.fields.contains_key(*key), "{record_type}: {key}");
+        }
+        for key in extracted.fields.keys() {
+            assert_ne!(
+                crate::disclosure::field_label(key),
+                key.as_str(),
+                "{key} has a Chinese label"
+            );
+        }
+    }
+
+    #[test]
+    fn penalty_decision_carries_kinds_content_amounts_and_the_organisation_code() {
+        check(
+            "r16_penalty_decision",
+            "penalty",
+            json!({
+                "outcome": "给予行政处罚",
+                "party": {"kind": "organization", "name": "枣庄市某某食品有限公司",
+                          "uscc": "91370403MA3C1234XY", "legal_representative": "王五",
+                          "address": "薛城区", "phone": "0632-1234567"},
+                "facts_evidence": "销售超过保质期的食品",
+                "penalties": [{"kind": "罚款", "detail": "罚款人民币伍仟元"},
+                              {"kind": "没收违法所得"},
+                              {"kind": "暂扣许可证件", "detail": "食品经营许可证JY13704030001234"}],
+                "fine_fen": 500000, "confiscation_fen": 120000,
+                "legal_basis": "《中华人民共和国食品安全法》第一百二十四条",
+                "document_no": "薛市监罚〔2024〕12号"
+            }),
+            &[
+                ("action_type", json!("行政处罚")),
+                ("party_class", json!("法人及非法人组织")),
+                ("party_code", json!("91370403MA3C1234XY")),
+                ("legal_representative", json!("王五")),
+                ("penalty_kinds", json!("罚款、没收违法所得、暂扣许可证件")),
+                (
+                    "penalty_content",
+                    json!(
+                        "罚款：罚款人民币伍仟元；没收违法所得；暂扣许可证件：食品经营许可证JY13704030001234"
+                    ),
+                ),
+                (
+                    "licence_measure",
+                    json!("暂扣许可证件：食品经营许可证JY13704030001234"),
+                ),
+                ("fine_fen", json!(500000)),
+                ("confiscation_fen", json!(120000)),
+                ("facts", json!("销售超过保质期的食品")),
+            ],
+            &["compensation_fen"],
+        );
+    }
+
+    #[test]
+    fn natural_persons_identity_number_is_never_copied_d10_d() {
+        check(
+            "penalty_on_the_spot_decision",
+            "penalty",
+            json!({
+                "party": {"kind": "natural_person", "name": "张三", "id_type": "居民身份证",
+                          "id_number": "11010519491231002X", "address": "薛城区", "phone": "13812345678"},
+                "violation": "占用疏散通道", "penalty_kind": "罚款", "fine_fen": 20000,
+                "legal_basis": "《中华人民共和国消防法》第六十条", "form_serial": "A0001"
+            }),
+            &[
+                ("party_class", json!("自然人")),
+                ("penalty_kinds", json!("罚款")),
+                ("fine_fen", json!(20000)),
+            ],
+            &["party_code", "legal_representative"],
+        );
+        let case = case("penalty");
+        let cx = ExtractContext {
+            case: &case,
+            body_name: "机关",
+            matter: None,
+            matter_basis: &[],
+            fallback_party: None,
+        };
+        let data = json!({"party": {"kind": "natural_person", "name": "张三",
+                                    "id_number": "11010519491231002X", "phone": "13812345678"},
+                          "violation": "占用疏散通道", "penalty_kind": "警告"});
+        let extracted = extract(
+            source_spec("penalty_on_the_spot_decision").unwrap(),
+            data.as_object().unwrap(),
+            time::macros::date!(2024 - 09 - 27),
+            &cx,
+        );
+        let text = serde_json::to_string(&extracted.fields).unwrap();
+        assert!(!text.contains("11010519491231002X") && !text.contains("13812345678"));
+    }
+
+    #[test]
+    fn no_penalty_decision_states_the_ground() {
+        check(
+            "r16_penalty_decision",
+            "penalty",
+            json!({"outcome": "不予行政处罚", "no_penalty_ground": "违法事实不能成立",
+                   "facts_evidence": "经查", "legal_basis": "《中华人民共和国行政处罚法》第四十条"}),
+            &[("penalty_content", json!("不予行政处罚：违法事实不能成立"))],
+            &["penalty_kinds", "fine_fen"],
+        );
+    }
+
+    #[test]
+    fn expropriation_main_facts_are_the_property_expropriated() {
+        check(
+            "expropriation_decision",
+            "expropriation",
+            json!({"kind": "征用", "object": "薛城区某路段临时用地300平方米",
+                   "legal_basis": "《中华人民共和国突发事件应对法》第十二条",
+                   "compensation_standard": "按市场价", "compensation_fen": 3000000}),
+            &[
+                ("facts", json!("薛城区某路段临时用地300平方米")),
+                ("outcome", json!("征用")),
+                ("action_type", json!("行政征收征用")),
+                ("compensation_fen", json!(3000000)),
+            ],
+            &[],
+        );
+    }
+
+    #[test]
+    fn every_source_names_only_fields_of_its_record_type() {
+        let (rules, _) = crate::rules::RuleBook::builtin(&[]).unwrap();
+        let set = rules.sets().first().unwrap();
+        for spec in SOURCES {
+            let record_type = set
+                .record_type(spec.record_type)
+                .unwrap_or_else(|| panic!("{} is a record type", spec.record_type));
+            // Each list is "first present wins": at least one of its names must be a field,
+            // or the summary field is always empty (as 主要事实 of expropriations was).
+            for (what, names) in [
+                ("doc", spec.doc),
+                ("facts", spec.facts),
+                ("basis", spec.basis),
+                ("outcome", spec.outcome),
+            ] {
+                assert!(
+                    names.is_empty()
+                        || names
+                            .iter()
+                            .any(|name| record_type.fields.iter().any(|f| f.name == *name)),
+                    "{}.{what}: none of {names:?} is a field of the rule set",
+                    spec.record_type
+                );
+            }
+        }
     }
 }

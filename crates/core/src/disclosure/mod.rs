@@ -230,7 +230,7 @@ pub fn field_label(key: &str) -> &str {
         "year" => "年度",
         "figures" => "数据",
         "content" => "内容",
-        other => other,
+        other => extract::extra_label(other).unwrap_or(other),
     }
 }
 

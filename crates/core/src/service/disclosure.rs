@@ -2032,6 +2032,50 @@ impl Services {
         Ok(out)
     }
 
+    /// One evidence file of a correction request (D13.p2: the applicant's evidence, which the
+    /// portal stores in the blob store), for staff of the owning body or SUPERVISOR. Anyone else,
+    /// an unknown request or a file the request does not name gets `NotFound`. Audited as a read
+    /// of personal data.
+    pub async fn correction_request_evidence(
+        &self,
+        ctx: &Ctx,
+        tracking: &str,
+        sha256: &str,
+    ) -> Result<(FileRef, crate::blobs::BlobReader), CoreError> {
+        let not_found = || CoreError::NotFound(format!("disclosure/{tracking}/evidence"));
+        if !tracking.starts_with("CR") || StreamId::disclosure(tracking).is_err() {
+            return Err(not_found());
+        }
+        let Some(DisclosureState::Request(request)) = self.disclosure_state(tracking).await? else {
+            return Err(not_found());
+        };
+        if !ctx.can_read(&request.body) {
+            return Err(not_found());
+        }
+        let file = request
+            .evidence
+            .iter()
+            .find(|f| f.sha256 == sha256)
+            .cloned()
+            .ok_or_else(not_found)?;
+        let blobs = self.blobs.as_ref().ok_or_else(not_found)?;
+        let reader = blobs
+            .open_range(sha256, None)
+            .await
+            .map_err(|err| match err {
+                crate::blobs::BlobError::NotFound(_) => not_found(),
+                other => CoreError::Store(StoreError::Backend(Box::new(other))),
+            })?;
+        self.audit(
+            ctx,
+            "read",
+            &format!("disclosure/{tracking}/evidence/{sha256}"),
+            "ok",
+        )
+        .await?;
+        Ok((file, reader))
+    }
+
     // ------------------------------------------------------------------ withdrawal (D14)
 
     /// Records that a published decision was revoked, confirmed unlawful or ordered remade

@@ -533,6 +533,70 @@ pub(crate) async fn correction_requests(
     ))
 }
 
+/// One evidence file of a correction request (D13.p2), as the applicant uploaded it on the
+/// portal (stored in the blob store, media type sniffed): staff of the owning body or
+/// SUPERVISOR; an audited read. The file comes as an attachment, never rendered inline.
+#[utoipa::path(
+    get,
+    path = "/correction-requests/{tracking}/evidence/{sha256}",
+    tag = "disclosure",
+    params(
+        ("tracking" = String, Path, description = "Tracking number"),
+        ("sha256" = String, Path, description = "SHA-256 of the file (from `evidence_files`)"),
+    ),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such request or file, or outside the caller's scope", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub(crate) async fn correction_evidence(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    AppPath((tracking, sha256)): AppPath<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::{HeaderValue, header};
+    let (file, reader) = state
+        .services
+        .correction_request_evidence(&auth.ctx, &tracking, &sha256)
+        .await?;
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(reader));
+    let mut response = axum::response::Response::new(body);
+    let out = response.headers_mut();
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&file.media_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
+    );
+    out.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
+    out.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // RFC 6266 / RFC 8187: the (cleaned) original name, percent-encoded as UTF-8.
+    let encoded: String = file
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    out.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"evidence\"; filename*=UTF-8''{encoded}"
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
 /// Closes a correction request with a written reply (D13-c): `更正` once the corrected version
 /// is published, `不予更正` with reasons.
 #[utoipa::path(
@@ -722,8 +786,9 @@ fn supervised(ctx: &Ctx) -> Result<Option<Vec<BodyId>>, ApiError> {
     bodies.sort();
     bodies.dedup();
     if bodies.is_empty() {
-        return Err(ApiError::Forbidden(
-            "信息公示监督仅供监督人员和本机关负责人查看（D15-a）".to_owned(),
+        return Err(ApiError::forbidden(
+            &["D15-a"],
+            "信息公示监督仅供监督人员和本机关负责人查看（D15-a）",
         ));
     }
     Ok(Some(bodies))

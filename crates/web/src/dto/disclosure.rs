@@ -725,6 +725,8 @@ pub struct CorrectionRequestDto {
     pub proposed: String,
     /// Evidence file names.
     pub evidence: Vec<String>,
+    /// Evidence files (D13.p2), each readable at `url` by the body's staff.
+    pub evidence_files: Vec<CorrectionEvidenceDto>,
     /// Received on.
     pub received_on: String,
     /// `处理中` or `已答复`.
@@ -735,6 +737,21 @@ pub struct CorrectionRequestDto {
     /// The reply, once closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<ReplyDto>,
+}
+
+/// One evidence file of a correction request.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CorrectionEvidenceDto {
+    /// File name as uploaded (cleaned).
+    pub name: String,
+    /// Media type sniffed from the content.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 (hex), the blob address.
+    pub sha256: String,
+    /// Where the body's staff read it.
+    pub url: String,
 }
 
 impl From<&RequestView> for CorrectionRequestDto {
@@ -749,6 +766,20 @@ impl From<&RequestView> for CorrectionRequestDto {
             reason: r.request.reason.clone(),
             proposed: r.request.proposed.clone(),
             evidence: r.evidence.iter().map(|f| f.name.clone()).collect(),
+            evidence_files: r
+                .evidence
+                .iter()
+                .map(|f| CorrectionEvidenceDto {
+                    name: f.name.clone(),
+                    media_type: f.media_type.clone(),
+                    size: f.size,
+                    sha256: f.sha256.clone(),
+                    url: format!(
+                        "/api/v1/correction-requests/{}/evidence/{}",
+                        r.tracking, f.sha256
+                    ),
+                })
+                .collect(),
             received_on: fmt_date(r.received_on),
             status: if r.reply.is_some() {
                 "已答复"

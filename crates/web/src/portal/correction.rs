@@ -8,17 +8,22 @@
 //! read nor set the cookie. Submissions are rate-limited per client address
 //! ([`super::search_sync::CORRECTIONS_PER_WINDOW`] per 10 minutes).
 //!
-//! The evidence file is required (D13-b). Its SHA-256, SM3, size and sniffed type go into the
-//! request record (and so into the log); the bytes are bounded by the request body limit.
+//! The evidence file is required (D13-b) and is kept: once the form is accepted (CSRF, rate
+//! limit) its bytes go into the blob store, which hashes them (SHA-256, SM3) and sniffs the
+//! media type from the content; the request record carries that file reference (and so the
+//! log commits to the file), and the owning body reads the file through
+//! `GET /api/v1/correction-requests/{tracking}/evidence/{sha256}` (D13.p2: the body weighs the
+//! evidence). Files are at most [`MAX_EVIDENCE_BYTES`]; only PDF, images and plain text are
+//! taken, since staff will open what the public sends. A platform without a blob store answers
+//! 500 rather than accept evidence it would drop.
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use liuhen_core::record::FileRef;
+use liuhen_core::blobs::BlobError;
 use liuhen_core::service::disclosure::PublicCorrectionRequest;
 use serde::Deserialize;
-use sha2::Digest as _;
 use subtle::ConstantTimeEq as _;
 
 use super::pages::cn_date;
@@ -34,6 +39,25 @@ pub const MAX_EVIDENCE_BYTES: usize = 512 * 1024;
 const MAX_TEXT: usize = 2000;
 
 const REQUESTER_TYPES: [&str; 3] = ["公民", "法人", "其他组织"];
+
+/// Media types accepted as evidence (sniffed from the content, never from the name): documents
+/// and pictures a member of the public can make; anything else is refused on the form.
+const EVIDENCE_TYPES: &[&str] = &[
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/heic",
+    "image/heif",
+    "text/plain; charset=utf-8",
+];
+
+/// The evidence as received, before it is stored.
+struct Evidence {
+    name: String,
+    bytes: axum::body::Bytes,
+}
 
 fn new_token() -> Result<String, PageError> {
     let mut bytes = [0u8; 32];
@@ -143,7 +167,7 @@ pub(crate) async fn submit(
         multipart.map_err(|_| PageError::BadRequest("请通过页面表单提交".to_owned()))?;
     let mut values = Values::default();
     let mut csrf = String::new();
-    let mut evidence: Option<FileRef> = None;
+    let mut evidence: Option<Evidence> = None;
     let mut problem: Option<String> = None;
     loop {
         let field = match multipart.next_field().await {
@@ -170,13 +194,16 @@ pub(crate) async fn submit(
                 problem = Some(format!("证据文件不得超过{}KB", MAX_EVIDENCE_BYTES / 1024));
                 continue;
             }
-            let head = &bytes[..bytes.len().min(liuhen_core::blobs::SNIFF_LEN)];
-            evidence = Some(FileRef {
+            let head = bytes.get(..liuhen_core::blobs::SNIFF_LEN).unwrap_or(&bytes);
+            if !EVIDENCE_TYPES.contains(&liuhen_core::blobs::sniff_media_type(head)) {
+                problem = Some(
+                    "证据文件须为 PDF、图片（JPEG、PNG、GIF、WebP、HEIC）或纯文本文件".to_owned(),
+                );
+                continue;
+            }
+            evidence = Some(Evidence {
                 name: liuhen_core::service::evidence::clean_file_name(&file_name),
-                media_type: liuhen_core::blobs::sniff_media_type(head).to_owned(),
-                size: bytes.len() as u64,
-                sha256: hex::encode(sha2::Sha256::digest(&bytes)),
-                sm3: hex::encode(sm3::Sm3::digest(&bytes)),
+                bytes,
             });
             continue;
         }
@@ -235,6 +262,36 @@ pub(crate) async fn submit(
     if !state.portal.allow_submission(&client) {
         return Err(PageError::TooMany);
     }
+    // Only now, with the form accepted, do the bytes go into the blob store.
+    let Some(blobs) = state.app.blobs.as_ref() else {
+        return Err(PageError::Internal(
+            "no blob store: correction evidence cannot be kept".to_owned(),
+        ));
+    };
+    let size = evidence.bytes.len() as u64;
+    let reader: liuhen_core::blobs::BlobReader =
+        Box::pin(std::io::Cursor::new(evidence.bytes.clone()));
+    let stored = match blobs.put_stream(reader, MAX_EVIDENCE_BYTES as u64).await {
+        Ok(info) if info.size == size => info,
+        Ok(info) => {
+            return Err(PageError::Internal(format!(
+                "evidence stored with {} of {size} bytes",
+                info.size
+            )));
+        }
+        Err(BlobError::TooLarge { .. }) => {
+            return form_page(
+                &state,
+                &item,
+                Some(format!("证据文件不得超过{}KB", MAX_EVIDENCE_BYTES / 1024)),
+                values,
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+        Err(err) => return Err(PageError::Internal(format!("evidence: {err}"))),
+    };
+    let evidence = stored.file_ref(&evidence.name);
     let request = PublicCorrectionRequest {
         item: item.clone(),
         requester_type: values.requester_type.clone(),

@@ -19,14 +19,14 @@
 
 pub mod assets;
 pub(crate) mod charts;
-mod correction;
+pub mod correction;
 mod open_data;
 mod pages;
 pub mod search_sync;
 mod view;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -34,7 +34,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use liuhen_core::error::CoreError;
 use liuhen_core::ids::UserId;
-use liuhen_core::service::{Ctx, Services};
+use liuhen_core::service::Ctx;
 
 use crate::state::AppState;
 pub use search_sync::{Portal, PortalError};
@@ -44,63 +44,28 @@ pub use search_sync::{Portal, PortalError};
 pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// State of the portal handlers: the API state plus the portal's own (search index, CSRF key,
-/// rate limits).
+/// State of the portal handlers: the API state plus its portal (search index, rate limits).
 #[derive(Clone)]
 pub(crate) struct PortalState {
     pub(crate) app: AppState,
     pub(crate) portal: Arc<Portal>,
 }
 
-/// One portal per `Services` instance. `crate::app` is called per request in tests and once in
-/// production; the portal (and its search index) must survive across calls, and `AppState` is
-/// not ours to extend, so the portal is looked up by the identity of the state's `Services`.
-static PORTALS: Mutex<Vec<(Weak<Services>, Arc<Portal>)>> = Mutex::new(Vec::new());
-
-fn registry() -> std::sync::MutexGuard<'static, Vec<(Weak<Services>, Arc<Portal>)>> {
-    match PORTALS.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
+impl AppState {
+    /// Keeps the portal's search index in `dir` (`liuhen serve`: `<data dir>/search`) instead of
+    /// memory, so a restart reuses it instead of re-indexing every published item; an index
+    /// that cannot be trusted is rebuilt (see [`search_sync`]). Call before serving.
+    pub fn with_search_dir(mut self, dir: &Path) -> Result<AppState, PortalError> {
+        // The in-memory portal made by `AppState::new` is dropped here, before any request.
+        self.portal = Arc::new(Portal::in_dir(dir)?);
+        Ok(self)
     }
-}
-
-/// The portal of `state`, created (with an in-memory index, filled from the log on first use)
-/// if none exists yet.
-pub fn portal_for(state: &AppState) -> Result<Arc<Portal>, PortalError> {
-    let mut portals = registry();
-    portals.retain(|(services, _)| services.strong_count() > 0);
-    let key = Arc::downgrade(&state.services);
-    if let Some((_, portal)) = portals.iter().find(|(s, _)| s.ptr_eq(&key)) {
-        return Ok(portal.clone());
-    }
-    let portal = Arc::new(Portal::in_memory()?);
-    portals.push((key, portal.clone()));
-    Ok(portal)
-}
-
-/// Keeps the search index of `state`'s portal in `dir` (normally `<data dir>/search`), so a
-/// restart does not re-index every item: the folder holds the tantivy index and the log position
-/// it reflects. Call before serving; replaces an in-memory index.
-pub fn use_index_dir(state: &AppState, dir: &Path) -> Result<(), PortalError> {
-    let portal = Arc::new(Portal::in_dir(dir)?);
-    let mut portals = registry();
-    portals.retain(|(services, _)| services.strong_count() > 0);
-    let key = Arc::downgrade(&state.services);
-    portals.retain(|(s, _)| !s.ptr_eq(&key));
-    portals.push((key, portal));
-    Ok(())
 }
 
 /// The portal's routes (pages, open data, assets), with security headers. Merged into the
 /// application by `crate::app`.
 pub fn router(state: &AppState) -> Router<AppState> {
-    let portal = match portal_for(state) {
-        Ok(portal) => portal,
-        Err(err) => {
-            tracing::error!(error = %err, "portal unavailable");
-            return Router::new();
-        }
-    };
+    let portal = state.portal.clone();
     portal.spawn_initial_sync(state.services.clone());
     let state = PortalState {
         app: state.clone(),

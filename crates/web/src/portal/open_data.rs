@@ -488,6 +488,19 @@ fn table_of(item: &PublicItem) -> Option<Table> {
     }
 }
 
+/// An amount in fen (分) as 万元, the unit of the 双公示 amount columns: exact, without
+/// trailing zeros (500000 fen = 5,000 元 → `0.5`).
+fn wan_yuan(fen: u64) -> String {
+    let whole = fen / 1_000_000;
+    let fraction = format!("{:06}", fen % 1_000_000);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        whole.to_string()
+    } else {
+        format!("{whole}.{fraction}")
+    }
+}
+
 fn iso(text: &str) -> String {
     parse_cn_date(text)
         .map(|d| d.to_string())
@@ -514,11 +527,26 @@ async fn table_rows(state: &PortalState, table: Table) -> Result<Vec<Vec<String>
             continue;
         };
         let f = |key: &str| field_text(content, key).to_owned();
+        // The first non-empty of several fields (items published before a field existed).
+        let first = |keys: &[&str]| {
+            keys.iter()
+                .map(|key| f(key))
+                .find(|text| !text.is_empty())
+                .unwrap_or_default()
+        };
+        let amount = |key: &str| {
+            content
+                .get("fields")
+                .and_then(|fields| fields.get(key))
+                .and_then(Value::as_u64)
+                .map(wan_yuan)
+                .unwrap_or_default()
+        };
         let party = f("party");
-        let class = if is_natural_person(&party) {
-            "自然人"
-        } else {
-            "法人及非法人组织"
+        let class = match f("party_class") {
+            class if !class.is_empty() => class,
+            _ if is_natural_person(&party) => "自然人".to_owned(),
+            _ => "法人及非法人组织".to_owned(),
         };
         let uscc = bodies.get(item.body.as_str()).cloned().unwrap_or_default();
         let remark = item
@@ -533,20 +561,20 @@ async fn table_rows(state: &PortalState, table: Table) -> Result<Vec<Vec<String>
         let row = match table {
             Table::Penalties => vec![
                 party,
-                class.to_owned(),
-                String::new(),
-                String::new(),
+                class,
+                f("party_code"),
+                f("legal_representative"),
                 String::new(),
                 String::new(),
                 f("doc_number"),
                 f("matter"),
                 f("facts"),
                 f("basis"),
-                f("outcome"),
-                f("outcome"),
-                String::new(),
-                String::new(),
-                String::new(),
+                first(&["penalty_kinds", "outcome"]),
+                first(&["penalty_content", "outcome"]),
+                amount("fine_fen"),
+                amount("confiscation_fen"),
+                f("licence_measure"),
                 iso(&f("date")),
                 String::new(),
                 String::new(),
@@ -560,9 +588,9 @@ async fn table_rows(state: &PortalState, table: Table) -> Result<Vec<Vec<String>
             ],
             Table::Licences => vec![
                 party,
-                class.to_owned(),
-                String::new(),
-                String::new(),
+                class,
+                f("party_code"),
+                f("legal_representative"),
                 String::new(),
                 String::new(),
                 "行政许可决定书".to_owned(),
@@ -708,6 +736,20 @@ mod tests {
         check("=SUM(A1)", "'=SUM(A1)");
         check("-1", "'-1");
         check("第一行\n第二行", "\"第一行\n第二行\"");
+    }
+
+    #[test]
+    fn amounts_in_fen_become_exact_wan_yuan() {
+        for (fen, text) in [
+            (0, "0"),
+            (1, "0.000001"),
+            (500_000, "0.5"),
+            (120_000, "0.12"),
+            (1_000_000, "1"),
+            (12_345_678_900, "12345.6789"),
+        ] {
+            assert_eq!(wan_yuan(fen), text, "{fen}");
+        }
     }
 
     #[test]

@@ -70,6 +70,20 @@ pub(crate) fn action_label(code: &str) -> &str {
     }
 }
 
+/// `10,000`: a count with thousands separators (as the portal's Chinese pages write large
+/// numbers in running text).
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// Percent-encodes a query-string value (RFC 3986 unreserved characters kept).
 pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
@@ -158,6 +172,8 @@ pub(crate) async fn home(State(state): State<PortalState>) -> Result<Html<String
         .search(&SearchRequest {
             sort: SortOrder::NewestPublished,
             limit: HOME_ITEMS,
+            // The home page shows no count: stop counting at once.
+            count_limit: 1,
             ..SearchRequest::default()
         })
         .map_err(super::PortalError::from)?;
@@ -227,7 +243,9 @@ const KINDS: [ItemKind; 9] = [
 ];
 
 /// `GET /search`: full text (jieba + bigrams, so 行政处罚 finds 行政处罚法) with filters by body,
-/// kind, decision date range and party name; highlighted snippets; 20 per page.
+/// kind, decision date range and party name; highlighted snippets; 20 per page. The number of
+/// results is exact up to the portal's count limit (10,000) and shown as “超过 10,000 条”
+/// beyond it, so a very common term does not make every search count the whole index.
 pub(crate) async fn search(
     State(state): State<PortalState>,
     query: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
@@ -250,6 +268,7 @@ pub(crate) async fn search(
         sort: SortOrder::Relevance,
         offset: (page - 1).saturating_mul(PAGE_SIZE),
         limit: PAGE_SIZE,
+        count_limit: state.portal.count_limit(),
     };
     let results = state
         .portal
@@ -308,6 +327,8 @@ pub(crate) async fn search(
             })
             .collect(),
         total: results.total,
+        total_text: thousands(results.total),
+        total_capped: results.total_capped,
         first: results.offset + 1,
         last: results.offset + hits.len(),
         hits,
@@ -353,6 +374,12 @@ pub(crate) async fn item(
                 }
                 Value::Object(_) if item.kind == ItemKind::AnnualData => {
                     annual_url = Some(format!("/annual/{}", item.id));
+                }
+                // Amounts are recorded in fen (分); the public reads yuan.
+                Value::Number(n) if key.ends_with("_fen") => {
+                    if let Some(fen) = n.as_u64() {
+                        fields.push((field_label(key).to_owned(), yuan(fen)));
+                    }
                 }
                 Value::Number(n) => fields.push((field_label(key).to_owned(), n.to_string())),
                 _ => {}
@@ -924,4 +951,22 @@ pub(crate) async fn annual(
         totals,
         charts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (10_000, "10,000"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(thousands(n), text);
+        }
+    }
 }

@@ -93,7 +93,12 @@ pub(crate) struct Search {
     pub(crate) bodies: Vec<Opt>,
     pub(crate) kinds: Vec<Opt>,
     pub(crate) hits: Vec<Hit>,
+    /// Matches, exact unless `total_capped` (then: at least this many).
     pub(crate) total: usize,
+    /// `total` with thousands separators.
+    pub(crate) total_text: String,
+    /// More than `total` match (the count stopped at the portal's limit).
+    pub(crate) total_capped: bool,
     pub(crate) first: usize,
     pub(crate) last: usize,
     pub(crate) prev_url: Option<String>,
