@@ -22,6 +22,8 @@
 //! evidence_limit_bytes = 17179869184  # largest evidence file (16 GiB); upload routes only
 //! request_timeout_secs = 30
 //! session_ttl_hours = 8
+//! auth_cache_ttl_ms = 2000            # reuse a resolved sign-in this long; 0 = never (multi-node: how
+//!                                     # long another node's sign-out or role change may lag)
 //! login_max_failures = 5
 //! login_window_minutes = 15
 //! ```
@@ -173,6 +175,10 @@ impl ServeConfig {
         if let Some(value) = http.session_ttl_hours {
             web.session_ttl = time::Duration::hours(i64::from(value.clamp(1, 24 * 7)));
         }
+        if let Some(value) = http.auth_cache_ttl_ms {
+            // At most a minute: the cache trades staleness across nodes for reads.
+            web.auth_cache_ttl = std::time::Duration::from_millis(value.min(60_000));
+        }
         if let Some(value) = http.login_max_failures {
             web.login_max_failures = value;
         }
@@ -206,6 +212,7 @@ struct HttpSection {
     evidence_limit_bytes: Option<u64>,
     request_timeout_secs: Option<u64>,
     session_ttl_hours: Option<u32>,
+    auth_cache_ttl_ms: Option<u64>,
     login_max_failures: Option<u32>,
     login_window_minutes: Option<u32>,
 }
@@ -441,6 +448,7 @@ mod tests {
             secure_cookies = false
             session_ttl_hours = 4
             evidence_limit_bytes = 1073741824
+            auth_cache_ttl_ms = 0
         "#;
         let config =
             ServeConfig::from_toml(text, Path::new("/etc/liuhen"), Path::new("/unused")).unwrap();
@@ -463,6 +471,11 @@ mod tests {
                 .unwrap();
         assert_eq!(moved.search_dir(), Path::new("/d/idx"));
         assert_eq!(config.web.session_ttl, time::Duration::hours(4));
+        assert!(config.web.auth_cache_ttl.is_zero());
+        assert_eq!(
+            defaults.web.auth_cache_ttl,
+            std::time::Duration::from_secs(2)
+        );
         assert!(ServeConfig::from_toml("colour = 1", Path::new("."), Path::new(".")).is_err());
         assert!(
             ServeConfig::from_toml("listen = \"nowhere\"", Path::new("."), Path::new(".")).is_err()

@@ -103,13 +103,14 @@ async fn serves_a_fresh_sqlite_data_folder_and_shuts_down_gracefully() {
         .unwrap()
         .unwrap();
     opened.store.close().await;
+    let verifier_keys = opened.state.log_keys.verifier_keys.clone();
+    // The portal's search index in the folder has one writer per process: the old state must
+    // be gone before the folder is opened again (as after `liuhen serve` stops).
+    drop(opened);
 
     // Reopening the same folder reuses the key and the log.
     let reopened = open(&config).await.unwrap();
-    assert_eq!(
-        reopened.state.log_keys.verifier_keys,
-        opened.state.log_keys.verifier_keys
-    );
+    assert_eq!(reopened.state.log_keys.verifier_keys, verifier_keys);
     assert!(reopened.state.services.log_state().await.unwrap().size > 0);
     reopened.store.close().await;
 }

@@ -270,3 +270,30 @@ async fn login_with_malformed_or_oversized_fields_is_400_not_a_crash() {
         .await;
     assert_error(&reply, StatusCode::BAD_REQUEST, "invalid");
 }
+
+/// The sign-in cache (`auth_cache`, issue 5) never outlives a role change made through this
+/// process: a revoked role is gone on the very next request, although the session had just been
+/// resolved and cached.
+#[tokio::test]
+async fn a_revoked_role_is_gone_on_the_next_request_despite_the_sign_in_cache() {
+    let api = api().await;
+    let officer = api.bearer("off1").await;
+    let before = api.get("/api/v1/session", &officer).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    assert_eq!(
+        before.json["grants"],
+        json!([{"role": "OFFICER", "body": "xc-scjgj"}])
+    );
+    let admin = api.bearer("admin").await;
+    let revoked = api
+        .post(
+            "/api/v1/users/off1/grants/revoke",
+            &admin,
+            json!({"role": "OFFICER", "body": "xc-scjgj"}),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::CREATED, "{}", revoked.text);
+    let after = api.get("/api/v1/session", &officer).await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.text);
+    assert_eq!(after.json["grants"], json!([]));
+}
