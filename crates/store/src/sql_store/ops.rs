@@ -442,11 +442,11 @@ macro_rules! backend_ops {
                 // statement per such row; registry rows, not the record path), then all items
                 // and all rows in multi-row upserts. Within a batch its own items come after the
                 // complete lists, as in `write_batch`; a key named twice keeps the later value.
-                let mut items: Vec<(&'static str, &str, i64, String)> = Vec::new();
-                let mut item_at: HashMap<(&'static str, &str, i64), usize> = HashMap::new();
+                let mut items: Vec<ProjectionItem> = Vec::new();
+                let mut item_at: HashMap<(ProjectionKind, String, u64), usize> = HashMap::new();
                 let mut rows = Vec::new();
                 for batch in batches {
-                    let mut batch_items: Vec<(&'static str, &str, i64, String)> = Vec::new();
+                    let mut batch_items: Vec<ProjectionItem> = Vec::new();
                     for projection in &batch.projections {
                         let (data, list) = split_list(projection);
                         if let ListForm::Complete(list) = list {
@@ -456,17 +456,20 @@ macro_rules! backend_ops {
                                 .execute(&mut *conn)
                                 .await
                                 .map_err(db)?;
-                            for (key, value) in list.into_iter().enumerate() {
-                                batch_items.push((projection.kind.as_str(), projection.id.as_str(), to_i64("item key", key as u64)?, value.to_string()));
-                            }
+                            batch_items.extend(list.into_iter().enumerate().map(|(key, data)| ProjectionItem {
+                                kind: projection.kind,
+                                id: projection.id.clone(),
+                                key: key as u64,
+                                data,
+                            }));
                         }
                         rows.push((projection, data, to_i64("projection last_seq", projection.last_seq.0)?));
                     }
-                    for item in &batch.items {
-                        batch_items.push((item.kind.as_str(), item.id.as_str(), to_i64("item key", item.key)?, item.data.to_string()));
-                    }
+                    batch_items.extend(batch.items.iter().cloned());
+                    // One multi-row upsert may not name a key twice (PostgreSQL refuses it):
+                    // the later value wins, as it would written one after the other.
                     for item in batch_items {
-                        let key = (item.0, item.1, item.2);
+                        let key = (item.kind, item.id.clone(), item.key);
                         match item_at.get(&key) {
                             Some(&at) => items[at] = item,
                             None => {
@@ -476,16 +479,7 @@ macro_rules! backend_ops {
                         }
                     }
                 }
-                for chunk in items.chunks(GROUP_INSERT_CHUNK) {
-                    let mut builder = sqlx::QueryBuilder::<Db>::new(
-                        "INSERT INTO projection_items (kind, id, item_key, data) ",
-                    );
-                    builder.push_values(chunk, |mut row, (kind, id, key, data)| {
-                        row.push_bind(*kind).push_bind(*id).push_bind(*key).push_bind(data.as_str());
-                    });
-                    builder.push(" ON CONFLICT (kind, id, item_key) DO UPDATE SET data = excluded.data");
-                    builder.build().execute(&mut *conn).await.map_err(db)?;
-                }
+                upsert_items(&mut *conn, &items).await?;
                 for chunk in rows.chunks(GROUP_INSERT_CHUNK) {
                     let mut builder = sqlx::QueryBuilder::<Db>::new(
                         "INSERT INTO projections (kind, id, body, status, last_seq, data) ",
