@@ -332,7 +332,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut text_bytes = 0usize;
 
     eprintln!("building tantivy index");
-    let index_dir = work.path().join("tantivy");
+    let kept_index = std::env::var_os("LIUHEN_SEARCH_BENCH_INDEX").map(std::path::PathBuf::from);
+    let skip_fts = std::env::var_os("LIUHEN_SEARCH_BENCH_SKIP_FTS").is_some();
+    let index_dir = kept_index
+        .clone()
+        .unwrap_or_else(|| work.path().join("tantivy"));
     let index = SearchIndex::open_in_dir_with(
         &index_dir,
         WriterOptions {
@@ -341,12 +345,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     let build_start = Instant::now();
-    eprintln!("building from {n} generated items");
-    for item in generate(n) {
-        text_bytes += item.title.len() + item.summary.len() + item.party_name.len();
-        index.upsert(&item)?;
+    if kept_index.is_some() && index.num_items() == n as u64 {
+        eprintln!("reusing the kept index of {n} items");
+    } else {
+        eprintln!("building from {n} generated items");
+        index.clear()?;
+        for item in generate(n) {
+            text_bytes += item.title.len() + item.summary.len() + item.party_name.len();
+            index.upsert(&item)?;
+        }
+        index.commit()?;
     }
-    index.commit()?;
     let tantivy_build = build_start.elapsed();
     let tantivy_size = folder_size(&index_dir);
     eprintln!("tantivy: {:.1}s", tantivy_build.as_secs_f64());
@@ -356,58 +365,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     let db_path = work.path().join("fts.sqlite");
-    let (fts_build, fts_size, fts_latencies, fts_hits) = runtime.block_on(async {
-        let url = format!("sqlite://{}?mode=rwc", db_path.display());
-        let mut conn = sqlx::SqliteConnection::connect(&url).await?;
-        sqlx::query("PRAGMA journal_mode=WAL")
-            .execute(&mut conn)
-            .await?;
-        sqlx::query("CREATE VIRTUAL TABLE items USING fts5(content, tokenize='trigram')")
-            .execute(&mut conn)
-            .await?;
-        let start = Instant::now();
-        let mut tx = conn.begin().await?;
-        for (row, item) in generate(n).enumerate() {
-            let content = format!(
-                "{}\n{}\n{}\n{}\n{}",
-                item.title, item.party_name, item.summary, item.body_name, item.doc_number
-            );
-            sqlx::query("INSERT INTO items(rowid, content) VALUES ($1, $2)")
-                .bind(row as i64)
-                .bind(content)
-                .execute(&mut *tx)
+    let (fts_build, fts_size, fts_latencies, fts_hits) = if skip_fts {
+        (Duration::ZERO, 0, Vec::new(), vec![0; QUERIES.len()])
+    } else {
+        runtime.block_on(async {
+            let url = format!("sqlite://{}?mode=rwc", db_path.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&mut conn)
                 .await?;
-        }
-        tx.commit().await?;
-        let build = start.elapsed();
-        let mut latencies = Vec::new();
-        let mut hits = Vec::new();
-        for query in QUERIES {
-            let (sql, binds) = fts_sql(query);
-            let mut n_hits = 0usize;
-            for rep in 0..=reps {
-                // Audited: the SQL is assembled from fixed fragments; user text only travels as binds.
-                let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()));
-                for bind in &binds {
-                    q = q.bind(bind.clone());
-                }
-                let start = Instant::now();
-                let rows = q.fetch_all(&mut conn).await?;
-                let took = start.elapsed();
-                n_hits = rows.len();
-                if rep > 0 {
-                    latencies.push(took);
-                }
+            sqlx::query("CREATE VIRTUAL TABLE items USING fts5(content, tokenize='trigram')")
+                .execute(&mut conn)
+                .await?;
+            let start = Instant::now();
+            let mut tx = conn.begin().await?;
+            for (row, item) in generate(n).enumerate() {
+                let content = format!(
+                    "{}\n{}\n{}\n{}\n{}",
+                    item.title, item.party_name, item.summary, item.body_name, item.doc_number
+                );
+                sqlx::query("INSERT INTO items(rowid, content) VALUES ($1, $2)")
+                    .bind(row as i64)
+                    .bind(content)
+                    .execute(&mut *tx)
+                    .await?;
             }
-            hits.push(n_hits);
-        }
-        conn.close().await?;
-        let size = std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0)
-            + std::fs::metadata(work.path().join("fts.sqlite-wal"))
-                .map(|m| m.len())
-                .unwrap_or(0);
-        Ok::<_, Box<dyn std::error::Error>>((build, size, latencies, hits))
-    })?;
+            tx.commit().await?;
+            let build = start.elapsed();
+            let mut latencies = Vec::new();
+            let mut hits = Vec::new();
+            for query in QUERIES {
+                let (sql, binds) = fts_sql(query);
+                let mut n_hits = 0usize;
+                for rep in 0..=reps {
+                    // Audited: the SQL is assembled from fixed fragments; user text only travels as binds.
+                    let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()));
+                    for bind in &binds {
+                        q = q.bind(bind.clone());
+                    }
+                    let start = Instant::now();
+                    let rows = q.fetch_all(&mut conn).await?;
+                    let took = start.elapsed();
+                    n_hits = rows.len();
+                    if rep > 0 {
+                        latencies.push(took);
+                    }
+                }
+                hits.push(n_hits);
+            }
+            conn.close().await?;
+            let size = std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0)
+                + std::fs::metadata(work.path().join("fts.sqlite-wal"))
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+            Ok::<_, Box<dyn std::error::Error>>((build, size, latencies, hits))
+        })?
+    };
 
     eprintln!("querying tantivy");
     let mut latencies = Vec::new();

@@ -14,7 +14,10 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 use crate::error::SearchError;
-use crate::tokenize::{BIGRAM_TOKENIZER, BigramTokenizer, JIEBA_TOKENIZER, JiebaWordTokenizer};
+use crate::tokenize::{
+    BIGRAM_TOKENIZER, BigramTokenizer, DICT_WORDS_TOKENIZER, DictWordTokenizer, JIEBA_TOKENIZER,
+    JiebaWordTokenizer,
+};
 
 /// Longest id, body id or kind code accepted, in bytes (they are exact-match terms).
 pub const MAX_ID_BYTES: usize = 128;
@@ -82,7 +85,15 @@ pub(crate) struct Fields {
     pub(crate) grams: Field,
     /// Bigrams over the party name only (the party filter).
     pub(crate) party_grams: Field,
+    /// Dictionary words of three or more characters over the same texts as `grams`, at every
+    /// position (jieba full mode): the fast, exact form of a query run that is a dictionary word.
+    pub(crate) dict_words: Field,
 }
+
+/// Name of the dictionary-word field. The version suffix changes whenever the dictionary or
+/// the tokenizer does, so an index built with the old ones fails the schema check and is
+/// rebuilt instead of silently missing terms.
+const DICT_WORDS_FIELD: &str = "dict_words_v1";
 
 /// Fast-field names used for sorting.
 pub(crate) const PUBLISHED_AT_FIELD: &str = "published_at";
@@ -122,6 +133,15 @@ fn build_schema() -> (Schema, Fields) {
         published_at: builder.add_date_field(PUBLISHED_AT_FIELD, date),
         grams: builder.add_text_field("grams", grams.clone()),
         party_grams: builder.add_text_field("party_grams", grams),
+        // Frequencies for BM25, no positions: a dictionary word is matched as a whole term.
+        dict_words: builder.add_text_field(
+            DICT_WORDS_FIELD,
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(DICT_WORDS_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
@@ -215,10 +235,12 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(BIGRAM_TOKENIZER, TextAnalyzer::from(BigramTokenizer));
-        index.tokenizers().register(
-            JIEBA_TOKENIZER,
-            TextAnalyzer::from(JiebaWordTokenizer::default()),
-        );
+        index
+            .tokenizers()
+            .register(DICT_WORDS_TOKENIZER, TextAnalyzer::from(DictWordTokenizer));
+        index
+            .tokenizers()
+            .register(JIEBA_TOKENIZER, TextAnalyzer::from(JiebaWordTokenizer));
         let memory_bytes = options.memory_bytes.max(MIN_MEMORY_PER_WORKER);
         let threads = options
             .threads
@@ -375,6 +397,7 @@ impl SearchIndex {
             &item.doc_number,
         ] {
             document.add_text(f.grams, text);
+            document.add_text(f.dict_words, text);
         }
         document.add_text(f.party_grams, &item.party_name);
         document

@@ -6,8 +6,11 @@
 //! assembled from term and phrase queries:
 //!
 //! - every segment is **required** and is matched on the bigram field `grams`: a CJK run of
-//!   three or more characters as a phrase of its bigrams, two characters as the bigram term,
-//!   one character as the unigram term, a word (digits, letters) as a term;
+//!   three or more characters as a phrase of its bigrams — or, when the run is itself a
+//!   dictionary word, as that one term on the dictionary-word field, which matches the same
+//!   items and lets a common term's top page be found without scoring every match —, two
+//!   characters as the bigram term, one character as the unigram term, a word (digits,
+//!   letters) as a term;
 //! - a CJK run longer than [`LONG_RUN_CHARS`] is cut by jieba into words, and those of two or
 //!   more characters must each appear (a pasted sentence rarely occurs verbatim, and its
 //!   one-character words are mostly particles like 被); the verbatim run only boosts;
@@ -47,7 +50,7 @@ use crate::index::{
     DECIDED_ON_FIELD, Fields, IndexedItem, PUBLISHED_AT_FIELD, SearchIndex, date_to_tantivy,
 };
 use crate::tokenize::{
-    BIGRAM_TOKENIZER, SegmentKind, gram_tokens, jieba_cut, jieba_words, segments,
+    BIGRAM_TOKENIZER, SegmentKind, gram_tokens, is_dict_word, jieba_cut, jieba_words, segments,
 };
 
 /// Longest query text kept, in characters; longer input is cut and `SearchResults::truncated` set.
@@ -227,14 +230,35 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
-/// The bigram-field query for one CJK run or word, or `None` for an empty run.
-fn run_query(field: Field, kind: SegmentKind, chars: &[char]) -> Option<Box<dyn Query>> {
+/// Where the required clauses of a text are matched: the bigram field, and the dictionary-word
+/// field that serves runs which are dictionary words (none for the party filter).
+#[derive(Clone, Copy)]
+struct TextFields {
+    grams: Field,
+    dict_words: Option<Field>,
+}
+
+/// The query for one CJK run or word, or `None` for an empty run.
+///
+/// A run of three or more characters that is itself a dictionary word (行政处罚, 中华人民共和国)
+/// is one term on the dictionary-word field: the field has the word wherever it occurs (see
+/// `tokenize::dict_words`), so this matches exactly what the bigram phrase matches, and a
+/// single term is what lets tantivy skip whole blocks of a common term's postings when only the
+/// top page is wanted (block-max WAND). Other runs are phrases of bigrams.
+fn run_query(fields: TextFields, kind: SegmentKind, chars: &[char]) -> Option<Box<dyn Query>> {
+    let field = fields.grams;
     match (kind, chars) {
         (_, []) => None,
         (SegmentKind::Word, _) | (SegmentKind::Cjk, [_]) | (SegmentKind::Cjk, [_, _]) => {
             Some(term_query(field, &chars.iter().collect::<String>()))
         }
         (SegmentKind::Cjk, _) => {
+            let run: String = chars.iter().collect();
+            if let Some(dict_field) = fields.dict_words
+                && is_dict_word(&run)
+            {
+                return Some(term_query(dict_field, &run));
+            }
             // A covering set of bigrams is enough for an exact substring match, because the
             // phrase pins each bigram's position: 行政处罚 needs 行政@0 处罚@2, not also 政处@1.
             // Half the posting lists to intersect, which is most of a common term's cost.
@@ -263,8 +287,8 @@ fn run_query(field: Field, kind: SegmentKind, chars: &[char]) -> Option<Box<dyn 
 /// Queries of one kind (required or boosting).
 type Clauses = Vec<Box<dyn Query>>;
 
-/// Required clauses for the query text on `field` (one per segment, long runs cut by jieba).
-fn required_clauses(field: Field, text: &str) -> (Clauses, Clauses) {
+/// Required clauses for the query text on `fields` (one per segment, long runs cut by jieba).
+fn required_clauses(fields: TextFields, text: &str) -> (Clauses, Clauses) {
     let mut required = Vec::new();
     let mut boosts = Vec::new();
     for segment in segments(text) {
@@ -278,10 +302,10 @@ fn required_clauses(field: Field, text: &str) -> (Clauses, Clauses) {
                     .filter(|c| crate::tokenize::is_cjk(*c))
                     .collect();
                 if chars.len() >= 2 {
-                    required.extend(run_query(field, SegmentKind::Cjk, &chars));
+                    required.extend(run_query(fields, SegmentKind::Cjk, &chars));
                 }
             }
-            let verbatim = run_query(field, SegmentKind::Cjk, &segment.chars);
+            let verbatim = run_query(fields, SegmentKind::Cjk, &segment.chars);
             match verbatim {
                 Some(verbatim) if required.len() == n_before => required.push(verbatim),
                 Some(verbatim) => {
@@ -290,7 +314,7 @@ fn required_clauses(field: Field, text: &str) -> (Clauses, Clauses) {
                 None => {}
             }
         } else {
-            required.extend(run_query(field, segment.kind, &segment.chars));
+            required.extend(run_query(fields, segment.kind, &segment.chars));
         }
     }
     (required, boosts)
@@ -348,7 +372,11 @@ pub(crate) fn build_query(
 ) -> BuiltQuery {
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut optional: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let (required, boosts) = required_clauses(fields.grams, text);
+    let text_fields = TextFields {
+        grams: fields.grams,
+        dict_words: Some(fields.dict_words),
+    };
+    let (required, boosts) = required_clauses(text_fields, text);
     let has_text = !required.is_empty();
     for clause in required {
         must.push((Occur::Must, clause));
@@ -411,7 +439,11 @@ pub(crate) fn build_query(
         }
     }
     if !party.is_empty() {
-        let (party_required, _) = required_clauses(fields.party_grams, party);
+        let party_fields = TextFields {
+            grams: fields.party_grams,
+            dict_words: None,
+        };
+        let (party_required, _) = required_clauses(party_fields, party);
         if party_required.is_empty() {
             // Only punctuation: nothing can match a party name made of no characters.
             filters.push(Box::new(EmptyQuery));
@@ -698,6 +730,88 @@ mod tests {
     fn sanitize_caps_length_in_characters() {
         check_sanitize("行政处罚法", 3, ("行政处", true));
         check_sanitize("ab cd", 3, ("ab", true));
+    }
+
+    /// Texts full of compound legal terms, body names and party names.
+    const TEXTS: &[&str] = &[
+        "当事人销售超过保质期的食品，违反《中华人民共和国食品安全法》第三十四条，依据《中华人民共和国行政处罚法》第二十八条，罚款人民币伍仟元。",
+        "未按规定对从业人员进行安全生产教育和培训，违反《中华人民共和国安全生产法》，责令改正并处罚款。",
+        "枣庄市薛城区市场监督管理局对山东鲁南化工机械有限公司作出行政处罚决定",
+        "准予食品经营许可，经营项目：预包装食品销售，营业执照信息同步。",
+        "双随机抽查特种设备使用单位落实主体责任情况，发现问题已责令改正。",
+        "超标排放大气污染物，违反《中华人民共和国大气污染防治法》第九十九条，没收违法所得。",
+    ];
+
+    fn matching(searcher: &Searcher, query: &dyn Query) -> Vec<DocAddress> {
+        let mut found = searcher
+            .search(query, &tantivy::collector::DocSetCollector)
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<Vec<_>>();
+        found.sort();
+        found
+    }
+
+    /// The dictionary-word term must match exactly what the bigram phrase matches, for every
+    /// dictionary word occurring anywhere in the corpus (and for words that occur nowhere).
+    #[test]
+    fn dictionary_word_term_matches_exactly_what_the_bigram_phrase_matches() {
+        let index = SearchIndex::create_in_ram().expect("in-memory index");
+        for (n, text) in TEXTS.iter().enumerate() {
+            let item = IndexedItem {
+                id: format!("t{n}"),
+                body_id: "b".into(),
+                body_name: String::new(),
+                kind: "penalty".into(),
+                title: String::new(),
+                party_name: String::new(),
+                summary: (*text).to_owned(),
+                doc_number: String::new(),
+                decided_on: time::macros::date!(2024 - 01 - 02),
+                published_at: time::macros::datetime!(2024-01-03 09:00 +08:00),
+                url: String::new(),
+            };
+            index.upsert(&item).expect("valid item");
+        }
+        index.commit().expect("commit");
+        let searcher = index.reader().searcher();
+        let with_words = TextFields {
+            grams: index.fields.grams,
+            dict_words: Some(index.fields.dict_words),
+        };
+        let phrase_only = TextFields {
+            grams: index.fields.grams,
+            dict_words: None,
+        };
+        let mut checked = 0usize;
+        let mut candidates: Vec<Vec<char>> = Vec::new();
+        for text in TEXTS.iter().chain(&["行政复议法", "中华人民共和国海关法"]) {
+            for segment in segments(text) {
+                let chars = &segment.chars;
+                for start in 0..chars.len() {
+                    for len in 3..=8 {
+                        if let Some(run) = chars.get(start..start + len) {
+                            candidates.push(run.to_vec());
+                        }
+                    }
+                }
+            }
+        }
+        for run in candidates {
+            let text: String = run.iter().collect();
+            if !is_dict_word(&text) {
+                continue;
+            }
+            let term = run_query(with_words, SegmentKind::Cjk, &run).expect("a run");
+            let phrase = run_query(phrase_only, SegmentKind::Cjk, &run).expect("a run");
+            assert_eq!(
+                matching(&searcher, &*term),
+                matching(&searcher, &*phrase),
+                "{text}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 20, "only {checked} dictionary words checked");
     }
 
     #[test]

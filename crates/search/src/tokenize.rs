@@ -27,12 +27,23 @@
 //! 薛市监罚 2024 12号 lines up token for token with the indexed 薛市监罚〔2024〕12号, which is
 //! what lets the whole-query phrase boost find an exact doc number.
 
+use jieba_rs::{Jieba, TokenizeMode};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Name under which the bigram tokenizer is registered on the index.
 pub(crate) const BIGRAM_TOKENIZER: &str = "liuhen_bigram";
 /// Name under which the jieba word tokenizer is registered on the index.
 pub(crate) const JIEBA_TOKENIZER: &str = "liuhen_jieba";
+/// Name under which the dictionary-word tokenizer is registered on the index.
+pub(crate) const DICT_WORDS_TOKENIZER: &str = "liuhen_dict_words";
+/// Shortest dictionary word the dictionary-word field indexes, in characters: two-character
+/// words are bigram terms already.
+pub(crate) const MIN_DICT_WORD_CHARS: usize = 3;
+
+/// jieba with its default dictionary, loaded once per process (tens of MB) and shared by every
+/// tokenizer here: full mode for [`dict_words`], search mode for the ranking fields, default
+/// mode for cutting long query runs.
+static DICTIONARY: std::sync::LazyLock<Jieba> = std::sync::LazyLock::new(Jieba::new);
 
 /// What a [`Segment`] is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,49 +267,107 @@ impl Tokenizer for BigramTokenizer {
     }
 }
 
-/// jieba search-mode words, lower-cased, without the punctuation and whitespace tokens jieba
-/// also returns. Used only for ranking: the fields it feeds are indexed without positions.
-#[derive(Clone)]
-pub(crate) struct JiebaWordTokenizer {
-    inner: tantivy_jieba::JiebaTokenizer,
-}
-
-impl Default for JiebaWordTokenizer {
-    fn default() -> Self {
-        JiebaWordTokenizer {
-            inner: tantivy_jieba::JiebaTokenizer::new(),
+/// Every dictionary word of [`MIN_DICT_WORD_CHARS`] or more characters inside the CJK runs of
+/// `text`, at every position it starts (jieba's full mode, `cut_all`, which walks the dictionary
+/// trie from every character), with its byte span in `text`.
+///
+/// # Why
+/// This is what makes a common compound term fast without losing the bigram guarantee. A word
+/// is emitted wherever it occurs as a substring of a CJK run, whatever words overlap it, so a
+/// document contains the dictionary word 行政处罚 (inside 行政处罚法 too) exactly when this
+/// tokenizer emits it; the query for such a run can be one term instead of a phrase of bigrams,
+/// and a single term gets tantivy's block-max top-k pruning (see `query::run_query`).
+pub(crate) fn dict_words(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    for segment in segments(text) {
+        if segment.kind != SegmentKind::Cjk || segment.chars.len() < MIN_DICT_WORD_CHARS {
+            continue;
+        }
+        let run = segment.text();
+        for token in DICTIONARY.cut_all(&run) {
+            if token.end.saturating_sub(token.start) < MIN_DICT_WORD_CHARS {
+                continue;
+            }
+            let (Some(first), Some(last)) = (
+                segment.spans.get(token.start),
+                segment.spans.get(token.end - 1),
+            ) else {
+                continue;
+            };
+            out.push((token.word.to_owned(), first.start..last.end));
         }
     }
+    out
 }
+
+/// Whether the CJK run `run` is itself a word [`dict_words`] emits, so that a document contains
+/// `run` exactly when its dictionary-word field has the term `run`.
+///
+/// Emission is local: whether a word is emitted at a character depends only on the characters
+/// it covers (all of one CJK run), so emitting `run` for `run` alone means it is emitted inside
+/// any longer run that contains it.
+pub(crate) fn is_dict_word(run: &str) -> bool {
+    if run.chars().count() < MIN_DICT_WORD_CHARS {
+        return false;
+    }
+    DICTIONARY
+        .cut_all(run)
+        .iter()
+        .any(|token| token.byte_start == 0 && token.byte_end == run.len())
+}
+
+/// The dictionary-word tokenizer (see [`dict_words`]); its field has no positions.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DictWordTokenizer;
+
+impl Tokenizer for DictWordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = dict_words(text)
+            .into_iter()
+            .enumerate()
+            .map(|(ordinal, (word, span))| Token {
+                offset_from: span.start,
+                offset_to: span.end,
+                position: ordinal,
+                text: word,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// jieba search-mode words, lower-cased, without the punctuation and whitespace tokens jieba
+/// also returns. Used only for ranking: the fields it feeds are indexed without positions.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct JiebaWordTokenizer;
 
 impl Tokenizer for JiebaWordTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut stream = self.inner.token_stream(text);
-        let mut tokens = Vec::new();
-        let mut ordinal = 0usize;
-        while stream.advance() {
-            let token = stream.token();
-            if !token.text.chars().any(char::is_alphanumeric) {
-                continue;
-            }
-            tokens.push(Token {
-                offset_from: token.offset_from,
-                offset_to: token.offset_to,
+        let tokens = DICTIONARY
+            .tokenize(text, TokenizeMode::Search, true)
+            .into_iter()
+            .filter(|token| token.word.chars().any(char::is_alphanumeric))
+            .enumerate()
+            .map(|(ordinal, token)| Token {
+                offset_from: token.byte_start,
+                offset_to: token.byte_end,
                 position: ordinal,
-                text: token.text.chars().map(normalize_char).collect(),
+                text: token.word.chars().map(normalize_char).collect(),
                 position_length: 1,
-            });
-            ordinal += 1;
-        }
+            })
+            .collect();
         VecTokenStream::new(tokens)
     }
 }
 
 /// jieba words of `text` as the jieba field indexes them (for building term queries).
 pub(crate) fn jieba_words(text: &str) -> Vec<String> {
-    let mut tokenizer = JiebaWordTokenizer::default();
+    let mut tokenizer = JiebaWordTokenizer;
     let mut stream = tokenizer.token_stream(text);
     let mut words = Vec::new();
     while stream.advance() {
@@ -310,13 +379,11 @@ pub(crate) fn jieba_words(text: &str) -> Vec<String> {
 /// jieba's default-mode (non-overlapping) cut of a long CJK run, used to split a long query run
 /// into words that must each appear.
 pub(crate) fn jieba_cut(text: &str) -> Vec<String> {
-    let mut tokenizer = tantivy_jieba::JiebaTokenizer::with_search_mode(false);
-    let mut stream = tokenizer.token_stream(text);
-    let mut words = Vec::new();
-    while stream.advance() {
-        words.push(stream.token().text.clone());
-    }
-    words
+    DICTIONARY
+        .tokenize(text, TokenizeMode::Default, true)
+        .into_iter()
+        .map(|token| token.word.to_owned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -366,6 +433,44 @@ mod tests {
             let slice = text.get(token.span.clone());
             assert!(slice.is_some(), "span {:?} of {token:?}", token.span);
         }
+    }
+
+    #[test]
+    fn dict_words_find_a_compound_inside_a_longer_word() {
+        // jieba's default and search modes never yield 行政处罚 from 行政处罚法; full mode does.
+        let words: Vec<String> = dict_words("依据《中华人民共和国行政处罚法》")
+            .into_iter()
+            .map(|(word, _)| word)
+            .collect();
+        for expected in ["中华人民共和国", "行政处罚", "行政处罚法"] {
+            assert!(
+                words.iter().any(|w| w == expected),
+                "{expected} in {words:?}"
+            );
+        }
+        assert!(
+            words
+                .iter()
+                .all(|w| w.chars().count() >= MIN_DICT_WORD_CHARS),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn dict_word_spans_point_at_the_word() {
+        let text = "《行政处罚法》";
+        for (word, span) in dict_words(text) {
+            assert_eq!(text.get(span.clone()), Some(word.as_str()), "{span:?}");
+        }
+    }
+
+    #[test]
+    fn is_dict_word_only_for_whole_runs_in_the_dictionary() {
+        assert!(is_dict_word("行政处罚"));
+        assert!(is_dict_word("中华人民共和国"));
+        assert!(!is_dict_word("处罚"), "two characters are bigram terms");
+        assert!(!is_dict_word("鲁南食品"), "not one dictionary word");
+        assert!(!is_dict_word("行政处罚 "), "not a bare run");
     }
 
     #[test]
