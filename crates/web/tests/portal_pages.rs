@@ -952,3 +952,80 @@ async fn search_page_counts_exactly_up_to_the_limit_then_says_more_than() {
     api.state.portal.set_count_limit(0);
     assert_page(&get(api, "/search").await, StatusCode::OK, &["共 2 条"]);
 }
+
+/// The number in `<dt>日志条目数</dt><dd>N</dd>` of a page's checkpoint section.
+fn checkpoint_size(html: &str) -> u64 {
+    let marker = "<dt>日志条目数</dt><dd>";
+    let start = html.find(marker).expect("a checkpoint section") + marker.len();
+    let end = start + html[start..].find('<').expect("end of the size");
+    html[start..end].parse().expect("a log size")
+}
+
+/// The item page's checkpoint is signed once per log state (not per request) but is never
+/// stale: after an append the same server shows the new size (D11-b verify section).
+#[tokio::test]
+async fn item_page_checkpoint_follows_the_log_when_reused_between_requests() {
+    use tower::ServiceExt as _;
+    let seeded = seeded().await;
+    let api = &seeded.api;
+    // One router, so its checkpoint cache is shared by the requests below.
+    let app = api.app();
+    let path = format!("/disclosure/{}", seeded.published);
+    let page = |app: axum::Router| {
+        let request = Request::builder()
+            .uri(path.as_str())
+            .body(Body::empty())
+            .unwrap();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        }
+    };
+    let first = page(app.clone()).await;
+    let size = api.district.services.log_state().await.unwrap().size;
+    assert_eq!(checkpoint_size(&first), size);
+    assert_eq!(checkpoint_size(&page(app.clone()).await), size);
+    penalty_decision(&api.district, datetime!(2025-01-08 10:00 +8)).await;
+    let moved = api.district.services.log_state().await.unwrap().size;
+    assert!(moved > size);
+    assert_eq!(
+        checkpoint_size(&page(app).await),
+        moved,
+        "a stale checkpoint"
+    );
+}
+
+/// The 双公示 export is made once per log state and shared between requests, but a publication
+/// shows in the very next download (D11-c).
+#[tokio::test]
+async fn export_file_is_reused_until_the_log_moves() {
+    use tower::ServiceExt as _;
+    let seeded = seeded().await;
+    let api = &seeded.api;
+    let app = api.app();
+    let rows = |app: axum::Router| async move {
+        let response = app
+            .oneshot(
+                Request::builder()
+                    .uri("/open-data/penalties.csv")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        text.trim_end().split("\r\n").count() - 1
+    };
+    assert_eq!(rows(app.clone()).await, 1);
+    assert_eq!(rows(app.clone()).await, 1);
+    publish(&api.district, &seeded.unpublished, Map::new()).await;
+    assert_eq!(rows(app).await, 2, "a stale export");
+}

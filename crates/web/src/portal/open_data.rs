@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -402,7 +403,7 @@ pub(crate) async fn feed(
 }
 
 /// Which 双公示 table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Table {
     /// 行政处罚.
     Penalties,
@@ -595,13 +596,17 @@ async fn table_rows(state: &PortalState, table: Table) -> Result<Vec<Vec<String>
                 String::new(),
                 "行政许可决定书".to_owned(),
                 f("doc_number"),
-                String::new(),
-                String::new(),
-                String::new(),
+                f("licence_category"),
+                f("certificate_name"),
+                f("licence_no"),
                 f("facts"),
                 iso(&f("date")),
-                iso(&f("date")),
-                String::new(),
+                // Valid from the decision date unless the decision says otherwise.
+                match f("valid_from") {
+                    from if from.is_empty() => iso(&f("date")),
+                    from => from,
+                },
+                f("valid_to"),
                 body.clone(),
                 uscc.clone(),
                 "有效".to_owned(),
@@ -690,33 +695,68 @@ pub(crate) async fn export(
         "licences.xlsx" => (Table::Licences, "xlsx"),
         _ => return Err(ApiError::NotFound(format!("open-data/{file}"))),
     };
-    let rows = table_rows(&state, table).await?;
-    let (columns, sheet): (&[&str], &str) = match table {
-        Table::Penalties => (&PENALTY_COLUMNS, "行政处罚"),
-        Table::Licences => (&LICENCE_COLUMNS, "行政许可"),
-    };
+    let (content_type, bytes) = state.exports.file(&state, table, format).await?;
     let disposition = format!("attachment; filename=\"{file}\"");
-    if format == "csv" {
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            to_csv(columns, &rows),
-        )
-            .into_response())
-    } else {
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-                ),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            to_xlsx(sheet, columns, &rows)?,
-        )
-            .into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The export files of the latest log state.
+///
+/// # Why
+/// A 双公示 export holds every published decision of its kind, so making one reads them all and
+/// builds the whole file. The files change only when the log does (a publication, correction,
+/// withdrawal or registry change is a record), so each file is made once per log size and then
+/// served from memory; one generation runs at a time, so a burst of downloads costs one build,
+/// not one per request.
+#[derive(Default)]
+pub(crate) struct ExportCache {
+    files: tokio::sync::Mutex<std::collections::HashMap<ExportKey, MadeFile>>,
+}
+
+/// A table and a format (`csv`, `xlsx`).
+type ExportKey = (Table, &'static str);
+/// The log size a file was made at, and its bytes.
+type MadeFile = (u64, Bytes);
+
+impl ExportCache {
+    /// The content type and bytes of `table` in `format` (`csv` or `xlsx`) as of now.
+    async fn file(
+        &self,
+        state: &PortalState,
+        table: Table,
+        format: &'static str,
+    ) -> Result<(&'static str, Bytes), ApiError> {
+        let content_type = if format == "csv" {
+            "text/csv; charset=utf-8"
+        } else {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        };
+        let mut files = self.files.lock().await;
+        let size = state.app.services.log_state().await?.size;
+        if let Some((made_at, bytes)) = files.get(&(table, format))
+            && *made_at == size
+        {
+            return Ok((content_type, bytes.clone()));
+        }
+        let rows = table_rows(state, table).await?;
+        let (columns, sheet): (&[&str], &str) = match table {
+            Table::Penalties => (&PENALTY_COLUMNS, "行政处罚"),
+            Table::Licences => (&LICENCE_COLUMNS, "行政许可"),
+        };
+        let bytes = if format == "csv" {
+            Bytes::from(to_csv(columns, &rows))
+        } else {
+            Bytes::from(to_xlsx(sheet, columns, &rows)?)
+        };
+        files.insert((table, format), (size, bytes.clone()));
+        Ok((content_type, bytes))
     }
 }
 

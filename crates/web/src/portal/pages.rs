@@ -11,8 +11,6 @@ use liuhen_core::disclosure::{ItemKind, field_label};
 use liuhen_core::ids::BodyId;
 use liuhen_core::registry::{BodyKind, BodyView, CredentialStatus, OfficerView};
 use liuhen_core::service::disclosure::{PublicFilter, PublicItem};
-use liuhen_ledger::checkpoint::{Checkpoint, sign_checkpoint};
-use liuhen_ledger::signer::Signer;
 use liuhen_search::query::{SearchRequest, SortOrder};
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,7 +18,7 @@ use time::Date;
 
 use super::charts::bar_chart;
 use super::search_sync::kind_code;
-use super::view::{self, CheckpointView, ItemRow, Opt};
+use super::view::{self, ItemRow, Opt};
 use super::{PageError, PortalState, html, public_ctx};
 use crate::state::AppState;
 
@@ -95,29 +93,6 @@ pub(crate) fn encode(text: &str) -> String {
         }
     }
     out
-}
-
-/// The signed checkpoint now, for display.
-pub(crate) async fn checkpoint_view(app: &AppState) -> Result<CheckpointView, PageError> {
-    let state = app.services.log_state().await?;
-    let keys = &app.log_keys;
-    let checkpoint = Checkpoint::new(&keys.origin, state.size, state.root)
-        .map_err(|err| PageError::Internal(format!("checkpoint: {err}")))?;
-    let signers: Vec<&dyn Signer> = keys.signers.iter().map(|s| s.as_ref()).collect();
-    let note = sign_checkpoint(&checkpoint, &signers)
-        .map_err(|err| PageError::Internal(format!("signing: {err}")))?;
-    let signature_lines = note
-        .lines()
-        .filter(|line| line.starts_with('—') || line.starts_with("\u{2014}"))
-        .map(str::to_owned)
-        .collect();
-    Ok(CheckpointView {
-        origin: keys.origin.clone(),
-        size: state.size,
-        root_hex: hex::encode(state.root),
-        note,
-        signature_lines,
-    })
 }
 
 /// All bodies (registry, public information, D4-a).
@@ -198,7 +173,7 @@ pub(crate) async fn home(State(state): State<PortalState>) -> Result<Html<String
     let bodies = all_bodies(&state.app).await?;
     html(&view::Home {
         items,
-        checkpoint: checkpoint_view(&state.app).await?,
+        checkpoint: state.checkpoint.current(&state.app).await?,
         bodies: body_rows(&bodies),
     })
 }
@@ -386,7 +361,7 @@ pub(crate) async fn item(
             }
         }
     }
-    let checkpoint = checkpoint_view(&state.app).await?;
+    let checkpoint = state.checkpoint.current(&state.app).await?;
     let profile = state.app.log_keys.profile;
     let versions: Vec<view::VersionRow> = detail
         .versions
@@ -809,7 +784,7 @@ pub(crate) async fn verify_howto(
     State(state): State<PortalState>,
 ) -> Result<Html<String>, PageError> {
     html(&view::Verify {
-        checkpoint: checkpoint_view(&state.app).await?,
+        checkpoint: state.checkpoint.current(&state.app).await?,
         verifier_keys: state.app.log_keys.verifier_keys.clone(),
         profile: state.app.log_keys.profile.name().to_uppercase(),
     })
