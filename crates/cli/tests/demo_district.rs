@@ -186,7 +186,7 @@ async fn demo_builds_a_complete_district_idempotently_and_rebuild_reproduces_it(
         .date();
     every_review_state_is_present_with_catalogues(&services, &cases, today).await;
     decisions_are_published_on_time_late_and_pending(&services, today).await;
-    corrections_withdrawal_and_restriction_are_visible(&services).await;
+    corrections_withdrawal_and_restriction_are_visible(&services, &dir).await;
     published_json_holds_no_unmasked_personal_data(&services, &store, &cases).await;
     store.close().await;
 
@@ -549,7 +549,13 @@ async fn decisions_are_published_on_time_late_and_pending(services: &Services, t
 
 /// D13-a, D13-b/c, D14-a and D10: the public sees the notes; correction requests can be looked
 /// up by tracking number; a restriction is approved by the head.
-async fn corrections_withdrawal_and_restriction_are_visible(services: &Services) {
+async fn corrections_withdrawal_and_restriction_are_visible(services: &Services, dir: &Path) {
+    use liuhen_core::blobs::Blobs as _;
+    let blobs = liuhen_store::blobs::LocalBlobs::open(
+        dir.join(liuhen_web::serve::DEFAULT_BLOBS_DIR),
+        u64::MAX,
+    )
+    .unwrap();
     let public = services
         .published_items(&PublicFilter {
             limit: 1000,
@@ -592,6 +598,13 @@ async fn corrections_withdrawal_and_restriction_are_visible(services: &Services)
         {
             let status = services.correction_status(&request.tracking).await.unwrap();
             assert_eq!(status.item, request.item);
+            // D13-b: the evidence the requester attached is kept, and staff can open it.
+            assert!(!request.evidence.is_empty(), "{}", request.tracking);
+            for file in &request.evidence {
+                let stored = blobs.verify(&file.sha256).await.unwrap();
+                assert_eq!(stored.sm3, file.sm3, "{}", file.name);
+                assert_eq!(stored.media_type, "application/pdf", "{}", file.name);
+            }
             statuses.push((status.status, status.outcome));
         }
     }

@@ -404,7 +404,7 @@ async fn bench(args: BenchPortalArgs) -> anyhow::Result<Value> {
             services.calendar().clone(),
             services.profile(),
         );
-        crate::demo::ensure_demo(&demo_services, &clock, now).await?;
+        crate::demo::ensure_demo(&demo_services, &clock, now, state.blobs.clone()).await?;
     }
     let generated = if args.items > 0 {
         let head = ensure_bench_body(&services).await?;

@@ -41,7 +41,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<std::process::ExitCode> {
             live.profile(),
         );
         let started = std::time::Instant::now();
-        let report = ensure_demo(&services, &clock, now).await?;
+        let report = ensure_demo(&services, &clock, now, opened.state.blobs.clone()).await?;
         if report.created {
             println!(
                 "已在 {} 生成演示数据（{:.1} 秒）",

@@ -19,6 +19,7 @@ use liuhen_core::disclosure::{Ground, ItemView, Step as Permission};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use liuhen_core::blobs::Blobs;
 use liuhen_core::ids::{BodyId, UserId};
 use liuhen_core::ports::ProjectionKind;
 use liuhen_core::record::FileRef;
@@ -139,11 +140,17 @@ fn body_id(body: &BodyDef) -> Result<BodyId, DemoError> {
 #[derive(Clone)]
 pub struct Desk {
     staff: Arc<HashMap<String, Ctx>>,
+    /// Where the public's correction evidence goes (the portal form stores it there too, D13-b);
+    /// without one the requests carry only the files' hashes and staff cannot open them.
+    evidence: Option<Arc<dyn Blobs>>,
 }
 
 impl Desk {
     /// The desk: contexts of every body's staff (the users exist by now).
-    pub async fn new(services: &Services) -> Result<Desk, DemoError> {
+    pub async fn new(
+        services: &Services,
+        evidence: Option<Arc<dyn Blobs>>,
+    ) -> Result<Desk, DemoError> {
         let mut staff = HashMap::new();
         for body in BODIES {
             for suffix in ["officer2", "unithead", "head"] {
@@ -160,6 +167,7 @@ impl Desk {
         }
         Ok(Desk {
             staff: Arc::new(staff),
+            evidence,
         })
     }
 
@@ -502,7 +510,15 @@ impl Desk {
                     Party::Org(name, _, _, _, phone) => ("法人", name, phone),
                     Party::Person(name, _, _, phone) => ("公民", name, phone),
                 };
-                let text = format!("更正申请证明材料（演示）\n{id}\n{name}\n");
+                let bytes = evidence_pdf(id);
+                if let Some(blobs) = &self.evidence {
+                    let reader: liuhen_core::blobs::BlobReader =
+                        Box::pin(std::io::Cursor::new(bytes.clone()));
+                    blobs
+                        .put_stream(reader, bytes.len() as u64)
+                        .await
+                        .map_err(|err| DemoError::Data(format!("evidence of {id}: {err}")))?;
+                }
                 let request = PublicCorrectionRequest {
                     item: id.to_owned(),
                     requester_type: requester_type.into(),
@@ -510,7 +526,7 @@ impl Desk {
                     contact: contact.into(),
                     reason: "公示的决定内容仅写明“给予行政处罚”，与本单位收到的行政处罚决定书载明的内容不一致，易引起误解。".into(),
                     proposed: "按行政处罚决定书载明的处罚种类和数额公示。".into(),
-                    evidence: vec![file_ref("行政处罚决定书（复印件）", text.as_bytes())],
+                    evidence: vec![file_ref("行政处罚决定书（复印件）", &bytes)],
                 };
                 let tracking = step(
                     "submit_correction_request",
@@ -626,6 +642,39 @@ async fn item_view(services: &Services, id: &str) -> Result<ItemView, DemoError>
 }
 
 /// A synthetic evidence file (hashes only; the demo has no scanned paper).
+/// A one-page PDF standing in for the scanned decision a requester attaches (the portal accepts
+/// PDF, JPEG and PNG evidence and sniffs the bytes, so the demo's file is a real PDF).
+fn evidence_pdf(item: &str) -> Vec<u8> {
+    let text = format!("Demo correction evidence for {item}");
+    let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{object}\nendobj\n", n + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for offset in offsets {
+        pdf.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    pdf.into_bytes()
+}
+
 fn file_ref(label: &str, bytes: &[u8]) -> FileRef {
     FileRef {
         name: format!("{label}.pdf"),

@@ -137,11 +137,14 @@ pub struct DemoReport {
 }
 
 /// Creates the demo district in an empty store (or recognises a complete one). `services` must
-/// run on `clock`; `now` is the real current time, the anchor of all back-dating.
+/// run on `clock`; `now` is the real current time, the anchor of all back-dating. `evidence`,
+/// when given, receives the files the demo's correction requests attach (D13-b), so that staff
+/// can open them.
 pub async fn ensure_demo(
     services: &Services,
     clock: &Arc<DemoClock>,
     now: OffsetDateTime,
+    evidence: Option<Arc<dyn liuhen_core::blobs::Blobs>>,
 ) -> Result<DemoReport, DemoError> {
     let store = services.store().clone();
     let marker = store
@@ -161,7 +164,7 @@ pub async fn ensure_demo(
     } else if any_user {
         return Err(DemoError::NotDemo);
     } else {
-        refusals = build(services, clock, now).await?;
+        refusals = build(services, clock, now, evidence).await?;
         true
     };
     let mut report = summarize(&store).await?;
@@ -174,6 +177,7 @@ async fn build(
     services: &Services,
     clock: &Arc<DemoClock>,
     now: OffsetDateTime,
+    evidence: Option<Arc<dyn liuhen_core::blobs::Blobs>>,
 ) -> Result<u64, DemoError> {
     let now = now.to_offset(liuhen_core::CHINA_OFFSET);
     let today: Date = now.date();
@@ -202,7 +206,7 @@ async fn build(
     set_passwords(services.store().as_ref()).await?;
     // Issue 7 and 8: review catalogue, disclosure permissions and the D4 items, before the
     // first case; then the cases with the disclosure of what they decide; then D9.
-    let desk = disclose::Desk::new(services).await?;
+    let desk = disclose::Desk::new(services, evidence).await?;
     desk.setup(services, clock, registry_time).await?;
     let refusals = records::run_cases(services, clock, now, &desk).await?;
     desk.annual(services, clock, now).await?;

@@ -853,7 +853,9 @@ fn content(
             json!({"determination_ref": latest(view, &["l4_determination"]), "opinion": "经确认，同意情形认定意见。"})
         }
         ("licence_decision", _) => {
-            json!({"outcome": "准予行政许可", "applicant": party.to_json(), "licence_content": sc.measure, "signing_opinion": "同意准予许可。"})
+            let from = at.date();
+            let to = from.replace_year(from.year() + 5).unwrap_or(from);
+            json!({"outcome": "准予行政许可", "applicant": party.to_json(), "licence_content": sc.measure, "licence_category": "普通", "certificate_name": "食品经营许可证", "licence_no": format!("JY23704030{:05}", at.ordinal()), "valid_from": from.to_string(), "valid_to": to.to_string(), "signing_opinion": "同意准予许可。"})
         }
         ("licence_certificate_issued", _) => {
             json!({"decision_ref": latest(view, &["licence_decision"]), "certificate_kind": "食品经营许可证", "certificate_no": format!("JY23704030{:05}", at.ordinal())})

@@ -7,7 +7,8 @@
 //! open data (D11-c, `docs/formats/open-data.md`) need and the decision record holds: the
 //! action type, the party's class, an organisation's unified social credit code and legal
 //! representative, the penalty kinds and content, the amounts (fine, confiscation,
-//! compensation, in fen as numbers) and the licence suspended or revoked ([`EXTRA_FIELDS`]).
+//! compensation, in fen as numbers), the licence suspended or revoked, and for a licence the
+//! category, certificate name, number and validity ([`EXTRA_FIELDS`]).
 //! They go through the same D5-b workflow and D10-d masking as the rest: a natural person's
 //! identity number is never copied, and the legal representative is a natural person, masked
 //! per P9 at publication like the party's name.
@@ -147,6 +148,11 @@ pub const EXTRA_FIELDS: &[(&str, &str)] = &[
     ("confiscation_fen", "没收违法所得、没收非法财物的金额"),
     ("licence_measure", "暂扣或者吊销的证照"),
     ("compensation_fen", "补偿金额"),
+    ("licence_category", "许可类别"),
+    ("certificate_name", "许可证书名称"),
+    ("licence_no", "许可编号"),
+    ("valid_from", "有效期自"),
+    ("valid_to", "有效期至"),
 ];
 
 /// The label of an [`EXTRA_FIELDS`] key.
@@ -322,6 +328,18 @@ fn extra_fields(
             let kind = first_text(data, &["penalty_kind"]);
             text("penalty_kinds", kind.clone());
             text("penalty_content", kind);
+        }
+        // The 双公示 licence columns 许可类别, 许可证书名称, 许可编号, 有效期自/至 (D11-c).
+        "licence_decision" => {
+            for key in [
+                "licence_category",
+                "certificate_name",
+                "licence_no",
+                "valid_from",
+                "valid_to",
+            ] {
+                text(key, first_text(data, &[key]));
+            }
         }
         _ => {}
     }
@@ -621,6 +639,30 @@ mod tests {
                 ("compensation_fen", json!(3000000)),
             ],
             &[],
+        );
+    }
+
+    #[test]
+    fn licence_decision_carries_category_certificate_number_and_validity_d11_c() {
+        check(
+            "licence_decision",
+            "licensing",
+            json!({"outcome": "准予行政许可",
+                   "applicant": {"kind": "organization", "name": "枣庄市某某餐饮有限公司",
+                                 "uscc": "91370403MA3C1234XY"},
+                   "licence_content": "食品经营许可：热食类食品制售",
+                   "licence_category": "普通", "certificate_name": "食品经营许可证",
+                   "licence_no": "JY23704030001234", "valid_from": "2024-09-27",
+                   "valid_to": "2029-09-26", "document_no": "薛市监许〔2024〕88号"}),
+            &[
+                ("action_type", json!("行政许可")),
+                ("licence_category", json!("普通")),
+                ("certificate_name", json!("食品经营许可证")),
+                ("licence_no", json!("JY23704030001234")),
+                ("valid_from", json!("2024-09-27")),
+                ("valid_to", json!("2029-09-26")),
+            ],
+            &["penalty_kinds"],
         );
     }
 
