@@ -40,6 +40,7 @@ pub mod password;
 pub mod portal;
 pub mod serve;
 pub mod session;
+mod signed_checkpoint;
 pub mod state;
 
 use axum::Router;

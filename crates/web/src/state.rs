@@ -110,6 +110,8 @@ pub struct AppState {
     pub(crate) passwords: Arc<Passwords>,
     pub(crate) login_limiter: Arc<LoginLimiter>,
     pub(crate) auth_cache: Arc<AuthCache>,
+    /// The log's checkpoint, signed once per log state (API and portal pages).
+    pub(crate) checkpoint: Arc<crate::signed_checkpoint::CheckpointCache>,
 }
 
 impl AppState {
@@ -137,6 +139,7 @@ impl AppState {
             passwords: Arc::new(passwords),
             login_limiter: Arc::new(login_limiter),
             auth_cache: Arc::new(auth_cache),
+            checkpoint: Arc::default(),
         })
     }
 

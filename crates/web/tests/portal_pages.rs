@@ -961,41 +961,48 @@ fn checkpoint_size(html: &str) -> u64 {
     html[start..end].parse().expect("a log size")
 }
 
-/// The item page's checkpoint is signed once per log state (not per request) but is never
-/// stale: after an append the same server shows the new size (D11-b verify section).
+/// GET `path` through `app` — one router, so the state it caches is shared between calls.
+async fn text_via(app: &axum::Router, path: &str) -> String {
+    use tower::ServiceExt as _;
+    let request = Request::builder().uri(path).body(Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// The checkpoint is signed once per log state (not per request) but is never stale: after an
+/// append the same server shows the new size, on item pages and in the API (D11-b).
 #[tokio::test]
 async fn item_page_checkpoint_follows_the_log_when_reused_between_requests() {
-    use tower::ServiceExt as _;
     let seeded = seeded().await;
     let api = &seeded.api;
-    // One router, so its checkpoint cache is shared by the requests below.
     let app = api.app();
-    let path = format!("/disclosure/{}", seeded.published);
-    let page = |app: axum::Router| {
-        let request = Request::builder()
-            .uri(path.as_str())
-            .body(Body::empty())
-            .unwrap();
-        async move {
-            let response = app.oneshot(request).await.unwrap();
-            assert_eq!(response.status(), StatusCode::OK);
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            String::from_utf8(bytes.to_vec()).unwrap()
-        }
-    };
-    let first = page(app.clone()).await;
+    let item = format!("/disclosure/{}", seeded.published);
     let size = api.district.services.log_state().await.unwrap().size;
-    assert_eq!(checkpoint_size(&first), size);
-    assert_eq!(checkpoint_size(&page(app.clone()).await), size);
+    assert_eq!(checkpoint_size(&text_via(&app, &item).await), size);
+    assert_eq!(checkpoint_size(&text_via(&app, &item).await), size);
+    let note = text_via(&app, "/api/v1/log/checkpoint").await;
+    assert_eq!(
+        note.lines().nth(1),
+        Some(size.to_string().as_str()),
+        "{note}"
+    );
     penalty_decision(&api.district, datetime!(2025-01-08 10:00 +8)).await;
     let moved = api.district.services.log_state().await.unwrap().size;
     assert!(moved > size);
     assert_eq!(
-        checkpoint_size(&page(app).await),
+        checkpoint_size(&text_via(&app, &item).await),
         moved,
         "a stale checkpoint"
+    );
+    let note = text_via(&app, "/api/v1/log/checkpoint").await;
+    assert_eq!(
+        note.lines().nth(1),
+        Some(moved.to_string().as_str()),
+        "{note}"
     );
 }
 
@@ -1003,29 +1010,13 @@ async fn item_page_checkpoint_follows_the_log_when_reused_between_requests() {
 /// shows in the very next download (D11-c).
 #[tokio::test]
 async fn export_file_is_reused_until_the_log_moves() {
-    use tower::ServiceExt as _;
     let seeded = seeded().await;
     let api = &seeded.api;
     let app = api.app();
-    let rows = |app: axum::Router| async move {
-        let response = app
-            .oneshot(
-                Request::builder()
-                    .uri("/open-data/penalties.csv")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let text = String::from_utf8(bytes.to_vec()).unwrap();
-        text.trim_end().split("\r\n").count() - 1
-    };
-    assert_eq!(rows(app.clone()).await, 1);
-    assert_eq!(rows(app.clone()).await, 1);
+    let rows = |text: String| text.trim_end().split("\r\n").count() - 1;
+    assert_eq!(rows(text_via(&app, "/open-data/penalties.csv").await), 1);
+    assert_eq!(rows(text_via(&app, "/open-data/penalties.csv").await), 1);
     publish(&api.district, &seeded.unpublished, Map::new()).await;
-    assert_eq!(rows(app).await, 2, "a stale export");
+    let after = rows(text_via(&app, "/open-data/penalties.csv").await);
+    assert_eq!(after, 2, "a stale export");
 }

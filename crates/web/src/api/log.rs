@@ -6,14 +6,13 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use liuhen_core::ids::LogIndex;
-use liuhen_ledger::checkpoint::{Checkpoint, sign_checkpoint};
 use liuhen_ledger::hash::Hash;
 use liuhen_ledger::proof::{ConsistencyProof, InclusionProof};
-use liuhen_ledger::signer::Signer;
 
 use crate::dto::{ConsistencyProofDto, ConsistencyQuery, InclusionProofDto, ProofQuery};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::AppQuery;
+use crate::signed_checkpoint::NoteError;
 use crate::state::AppState;
 
 /// The current checkpoint as a C2SP signed note (origin, size, base64 root, signatures).
@@ -26,13 +25,11 @@ use crate::state::AppState;
     )
 )]
 pub(crate) async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let log_state = state.services.log_state().await?;
-    let keys = &state.log_keys;
-    let checkpoint = Checkpoint::new(&keys.origin, log_state.size, log_state.root)
-        .map_err(|err| ApiError::Internal(format!("checkpoint: {err}")))?;
-    let signers: Vec<&dyn Signer> = keys.signers.iter().map(|signer| signer.as_ref()).collect();
-    let note = sign_checkpoint(&checkpoint, &signers)
-        .map_err(|err| ApiError::Internal(format!("signing: {err}")))?;
+    let note = match state.checkpoint.current(&state).await {
+        Ok(signed) => signed.note,
+        Err(NoteError::Core(err)) => return Err(err.into()),
+        Err(NoteError::Signing(err)) => return Err(ApiError::Internal(err)),
+    };
     Ok((
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8"),

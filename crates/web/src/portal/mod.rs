@@ -19,7 +19,6 @@
 
 pub mod assets;
 pub(crate) mod charts;
-mod checkpoint;
 pub mod correction;
 mod open_data;
 mod pages;
@@ -50,8 +49,6 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 pub(crate) struct PortalState {
     pub(crate) app: AppState,
     pub(crate) portal: Arc<Portal>,
-    /// The signed checkpoint of the latest log state (signed once per state).
-    pub(crate) checkpoint: Arc<checkpoint::CheckpointCache>,
     /// The 双公示 export files of the latest log state (made once per state).
     pub(crate) exports: Arc<open_data::ExportCache>,
 }
@@ -75,7 +72,6 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let state = PortalState {
         app: state.clone(),
         portal,
-        checkpoint: Arc::new(checkpoint::CheckpointCache::default()),
         exports: Arc::new(open_data::ExportCache::default()),
     };
     Router::new()

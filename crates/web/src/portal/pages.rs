@@ -18,8 +18,9 @@ use time::Date;
 
 use super::charts::bar_chart;
 use super::search_sync::kind_code;
-use super::view::{self, ItemRow, Opt};
+use super::view::{self, CheckpointView, ItemRow, Opt};
 use super::{PageError, PortalState, html, public_ctx};
+use crate::signed_checkpoint::NoteError;
 use crate::state::AppState;
 
 /// Results per search page.
@@ -93,6 +94,28 @@ pub(crate) fn encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// The signed checkpoint of the log now, for display (signed once per log state).
+pub(crate) async fn checkpoint_view(app: &AppState) -> Result<CheckpointView, PageError> {
+    let signed = match app.checkpoint.current(app).await {
+        Ok(signed) => signed,
+        Err(NoteError::Core(err)) => return Err(err.into()),
+        Err(NoteError::Signing(err)) => return Err(PageError::Internal(err)),
+    };
+    let signature_lines = signed
+        .note
+        .lines()
+        .filter(|line| line.starts_with('\u{2014}'))
+        .map(str::to_owned)
+        .collect();
+    Ok(CheckpointView {
+        origin: app.log_keys.origin.clone(),
+        size: signed.size,
+        root_hex: signed.root_hex,
+        note: signed.note,
+        signature_lines,
+    })
 }
 
 /// All bodies (registry, public information, D4-a).
@@ -173,7 +196,7 @@ pub(crate) async fn home(State(state): State<PortalState>) -> Result<Html<String
     let bodies = all_bodies(&state.app).await?;
     html(&view::Home {
         items,
-        checkpoint: state.checkpoint.current(&state.app).await?,
+        checkpoint: checkpoint_view(&state.app).await?,
         bodies: body_rows(&bodies),
     })
 }
@@ -361,7 +384,7 @@ pub(crate) async fn item(
             }
         }
     }
-    let checkpoint = state.checkpoint.current(&state.app).await?;
+    let checkpoint = checkpoint_view(&state.app).await?;
     let profile = state.app.log_keys.profile;
     let versions: Vec<view::VersionRow> = detail
         .versions
@@ -784,7 +807,7 @@ pub(crate) async fn verify_howto(
     State(state): State<PortalState>,
 ) -> Result<Html<String>, PageError> {
     html(&view::Verify {
-        checkpoint: state.checkpoint.current(&state.app).await?,
+        checkpoint: checkpoint_view(&state.app).await?,
         verifier_keys: state.app.log_keys.verifier_keys.clone(),
         profile: state.app.log_keys.profile.name().to_uppercase(),
     })
