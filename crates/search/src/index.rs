@@ -90,10 +90,16 @@ pub(crate) struct Fields {
     pub(crate) dict_words: Field,
 }
 
-/// Name of the dictionary-word field. The version suffix changes whenever the dictionary or
-/// the tokenizer does, so an index built with the old ones fails the schema check and is
+/// Name of the dictionary-word field: `dict_words_v{version}_{hash of the enforcement words}`.
+/// Both parts change whenever the words or the tokenizer do (bump the version for a tokenizer
+/// or jieba-rs change), so an index built with the old ones fails the schema check and is
 /// rebuilt instead of silently missing terms.
-const DICT_WORDS_FIELD: &str = "dict_words_v1";
+fn dict_words_field() -> String {
+    format!(
+        "dict_words_v1_{:08x}",
+        crate::tokenize::enforcement_words_hash()
+    )
+}
 
 /// Fast-field names used for sorting.
 pub(crate) const PUBLISHED_AT_FIELD: &str = "published_at";
@@ -135,7 +141,7 @@ fn build_schema() -> (Schema, Fields) {
         party_grams: builder.add_text_field("party_grams", grams),
         // Frequencies for BM25, no positions: a dictionary word is matched as a whole term.
         dict_words: builder.add_text_field(
-            DICT_WORDS_FIELD,
+            &dict_words_field(),
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(DICT_WORDS_TOKENIZER)
@@ -360,10 +366,6 @@ impl SearchIndex {
 
     pub(crate) fn reader(&self) -> &IndexReader {
         &self.reader
-    }
-
-    pub(crate) fn index(&self) -> &Index {
-        &self.index
     }
 
     fn document_from_item(&self, item: &IndexedItem) -> TantivyDocument {

@@ -29,7 +29,6 @@
 //! a page of such a result list the boosts hardly change the order, and evaluating them means
 //! walking the posting list of every query word on four fields for every match.
 
-use std::collections::BTreeMap;
 use std::ops::{Bound, Range};
 
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
@@ -38,7 +37,6 @@ use tantivy::query::{
     RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, DocId, DocSet as _, Order, Score, Searcher, SegmentOrdinal, SegmentReader,
     TERMINATED, TantivyDocument, Term,
@@ -49,9 +47,7 @@ use crate::error::SearchError;
 use crate::index::{
     DECIDED_ON_FIELD, Fields, IndexedItem, PUBLISHED_AT_FIELD, SearchIndex, date_to_tantivy,
 };
-use crate::tokenize::{
-    BIGRAM_TOKENIZER, SegmentKind, gram_tokens, is_dict_word, jieba_cut, jieba_words, segments,
-};
+use crate::tokenize::{SegmentKind, gram_tokens, is_dict_word, jieba_cut, jieba_words, segments};
 
 /// Longest query text kept, in characters; longer input is cut and `SearchResults::truncated` set.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -543,52 +539,145 @@ impl Collector for CappedCount {
     }
 }
 
-/// Terms to highlight: the gram tokens of the query, as the snippet tokenizer will produce them.
-fn highlight_terms(text: &str) -> BTreeMap<String, f32> {
-    let mut terms = BTreeMap::new();
-    for segment in segments(text) {
-        match (segment.kind, segment.chars.as_slice()) {
-            (SegmentKind::Cjk, [single]) => {
-                terms.insert(single.to_string(), 1.0);
+/// Terms to highlight: the gram tokens of the query (unigrams and bigrams of its CJK runs, its
+/// words), normalised as the index normalises them.
+///
+/// CJK grams are kept as sorted integer keys (a bigram's two characters packed into one `u64`),
+/// so checking a character of a hit's text is a binary search over a few keys, without building
+/// a string or hashing it.
+#[derive(Debug, Default)]
+struct HighlightTerms {
+    /// [`gram_key`]s of the CJK unigrams and bigrams, sorted.
+    grams: Vec<u64>,
+    /// Words (digits, Latin letters), sorted.
+    words: Vec<String>,
+}
+
+/// The key of a CJK unigram (`second` = `None`) or bigram. No CJK character is U+0000, so a
+/// unigram's key never equals a bigram's.
+fn gram_key(first: char, second: Option<char>) -> u64 {
+    (u64::from(u32::from(first)) << 32) | u64::from(second.map_or(0, u32::from))
+}
+
+impl HighlightTerms {
+    fn of_query(text: &str) -> HighlightTerms {
+        let mut terms = HighlightTerms::default();
+        for segment in segments(text) {
+            match (segment.kind, segment.chars.as_slice()) {
+                (SegmentKind::Cjk, [single]) => terms.grams.push(gram_key(*single, None)),
+                (SegmentKind::Cjk, chars) => {
+                    for pair in chars.windows(2) {
+                        if let [first, second] = pair {
+                            terms.grams.push(gram_key(*first, Some(*second)));
+                        }
+                    }
+                }
+                (SegmentKind::Word, chars) => terms.words.push(chars.iter().collect()),
             }
-            (SegmentKind::Cjk, chars) => {
-                for pair in chars.windows(2) {
-                    terms.insert(pair.iter().collect(), 1.0);
+        }
+        terms.grams.sort_unstable();
+        terms.grams.dedup();
+        terms.words.sort_unstable();
+        terms.words.dedup();
+        terms
+    }
+
+    fn is_empty(&self) -> bool {
+        self.grams.is_empty() && self.words.is_empty()
+    }
+
+    fn has_gram(&self, first: char, second: Option<char>) -> bool {
+        self.grams.binary_search(&gram_key(first, second)).is_ok()
+    }
+
+    fn has_word(&self, chars: &[char]) -> bool {
+        let word: String = chars.iter().collect();
+        self.words.binary_search(&word).is_ok()
+    }
+}
+
+/// Byte ranges of `text` whose gram tokens (see `tokenize::gram_tokens`) are in `terms`, in order,
+/// overlapping ones merged (行政 + 政处 + 处罚 → one range over 行政处罚), touching ones not.
+///
+/// Written out instead of tokenising (or using tantivy's snippet generator, which tokenises and
+/// then lower-cases every token again): this runs on the title and summary of every hit of
+/// every search page, and one reusable buffer replaces an allocation per character.
+fn term_ranges(text: &str, terms: &HighlightTerms) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    if terms.is_empty() {
+        return ranges;
+    }
+    let mut push = |range: Range<usize>| match ranges.last_mut() {
+        Some(last) if range.start < last.end => last.end = last.end.max(range.end),
+        _ => ranges.push(range),
+    };
+    for segment in segments(text) {
+        match segment.kind {
+            SegmentKind::Word => {
+                if let (false, Some(first), Some(last)) = (
+                    terms.words.is_empty(),
+                    segment.spans.first(),
+                    segment.spans.last(),
+                ) && terms.has_word(&segment.chars)
+                {
+                    push(first.start..last.end);
                 }
             }
-            (SegmentKind::Word, chars) => {
-                terms.insert(chars.iter().collect(), 1.0);
+            SegmentKind::Cjk => {
+                for (at, (c, span)) in segment.chars.iter().zip(&segment.spans).enumerate() {
+                    if terms.has_gram(*c, None) {
+                        push(span.clone());
+                    }
+                    if let (Some(next), Some(next_span)) =
+                        (segment.chars.get(at + 1), segment.spans.get(at + 1))
+                        && terms.has_gram(*c, Some(*next))
+                    {
+                        push(span.start..next_span.end);
+                    }
+                }
             }
         }
     }
-    terms
+    ranges
 }
 
-fn highlight(generator: Option<&SnippetGenerator>, text: &str, max_chars: usize) -> Highlight {
-    let snippet = generator.map(|generator| generator.snippet(text));
-    match snippet {
-        Some(snippet) if !snippet.is_empty() => Highlight {
-            text: snippet.fragment().to_owned(),
-            ranges: tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted()),
-        },
-        _ => Highlight {
-            text: text.chars().take(max_chars).collect(),
-            ranges: Vec::new(),
-        },
+/// The whole of `text` with every query term marked (titles are short, so they are shown whole
+/// rather than as a fragment).
+fn mark_all(text: &str, terms: &HighlightTerms) -> Highlight {
+    Highlight {
+        text: text.to_owned(),
+        ranges: term_ranges(text, terms),
     }
 }
 
-/// The whole of `text` with every gram token that is a query term marked (titles are short, so
-/// they are shown whole rather than as a fragment).
-fn mark_all(text: &str, terms: &BTreeMap<String, f32>) -> Highlight {
-    let ranges: Vec<Range<usize>> = gram_tokens(text)
-        .into_iter()
-        .filter(|token| terms.contains_key(&token.text))
-        .map(|token| token.span)
-        .collect();
+/// The fragment of at most `max_chars` characters of `text` with the most marked terms, starting
+/// at a match (the earliest such fragment on a tie); the start of the text when nothing matches.
+fn best_fragment(text: &str, terms: &HighlightTerms, max_chars: usize) -> Highlight {
+    let ranges = term_ranges(text, terms);
+    let end_after = |start: usize| {
+        text.get(start..)
+            .and_then(|rest| rest.char_indices().nth(max_chars))
+            .map_or(text.len(), |(offset, _)| start + offset)
+    };
+    let mut best: Option<(usize, usize, usize)> = None; // (matches, start, end)
+    for candidate in &ranges {
+        let end = end_after(candidate.start);
+        let inside = ranges
+            .iter()
+            .filter(|r| r.start >= candidate.start && r.end <= end)
+            .count();
+        if best.is_none_or(|(most, _, _)| inside > most) {
+            best = Some((inside, candidate.start, end));
+        }
+    }
+    let (start, end) = best.map_or((0, end_after(0)), |(_, start, end)| (start, end));
     Highlight {
-        text: text.to_owned(),
-        ranges: tantivy::snippet::collapse_overlapped_ranges(&ranges),
+        text: text.get(start..end).unwrap_or_default().to_owned(),
+        ranges: ranges
+            .iter()
+            .filter(|r| r.start >= start && r.end <= end)
+            .map(|r| r.start - start..r.end - start)
+            .collect(),
     }
 }
 
@@ -676,30 +765,13 @@ impl SearchIndex {
         text: &str,
         addresses: Vec<(Option<f32>, DocAddress)>,
     ) -> Result<Vec<SearchHit>, SearchError> {
-        let terms = highlight_terms(text);
-        let generator = if terms.is_empty() {
-            None
-        } else {
-            let analyzer =
-                self.index()
-                    .tokenizers()
-                    .get(BIGRAM_TOKENIZER)
-                    .ok_or(SearchError::Engine(tantivy::TantivyError::SchemaError(
-                        "bigram tokenizer not registered".to_owned(),
-                    )))?;
-            Some(SnippetGenerator::new(
-                terms.clone(),
-                analyzer,
-                self.fields.grams,
-                SNIPPET_CHARS,
-            ))
-        };
+        let terms = HighlightTerms::of_query(text);
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
             let item = self.item_from_document(&document)?;
             let title = mark_all(&item.title, &terms);
-            let snippet = highlight(generator.as_ref(), &item.summary, SNIPPET_CHARS);
+            let snippet = best_fragment(&item.summary, &terms, SNIPPET_CHARS);
             hits.push(SearchHit {
                 item,
                 score,
@@ -812,6 +884,73 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 20, "only {checked} dictionary words checked");
+    }
+
+    /// The marking the portal did with tantivy's tokenizer pipeline: every gram token that is a
+    /// term, overlaps merged.
+    fn marked_by_tokens(text: &str, query: &str) -> Vec<Range<usize>> {
+        let terms: Vec<String> = gram_tokens(query)
+            .into_iter()
+            .filter(|token| token.primary)
+            .map(|token| token.text)
+            .collect();
+        let ranges: Vec<Range<usize>> = gram_tokens(text)
+            .into_iter()
+            .filter(|token| terms.contains(&token.text))
+            .map(|token| token.span)
+            .collect();
+        tantivy::snippet::collapse_overlapped_ranges(&ranges)
+    }
+
+    #[test]
+    fn term_ranges_mark_what_the_gram_tokens_mark() {
+        let queries = [
+            "行政处罚",
+            "处罚",
+            "罚",
+            "2024 12号",
+            "ABC 食品安全法",
+            "中华人民共和国",
+        ];
+        let texts = TEXTS.iter().copied().chain([
+            "薛市监罚〔２０２４〕12号，ＡＢＣ公司",
+            "",
+            "罚罚罚",
+            "行政处罚处罚",
+        ]);
+        for query in queries {
+            let terms = HighlightTerms::of_query(query);
+            for text in texts.clone() {
+                assert_eq!(
+                    term_ranges(text, &terms),
+                    marked_by_tokens(text, query),
+                    "{query} in {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn best_fragment_is_bounded_and_holds_the_most_matches() {
+        let filler = "说明".repeat(100);
+        let text = format!("开头处罚{filler}行政处罚，依据行政处罚法给予行政处罚{filler}");
+        let terms = HighlightTerms::of_query("行政处罚");
+        let fragment = best_fragment(&text, &terms, SNIPPET_CHARS);
+        assert!(fragment.text.chars().count() <= SNIPPET_CHARS);
+        assert!(
+            fragment.text.starts_with("行政处罚，依据"),
+            "{}",
+            fragment.text
+        );
+        assert_eq!(fragment.ranges.len(), 3, "{fragment:?}");
+        for range in &fragment.ranges {
+            assert_eq!(fragment.text.get(range.clone()), Some("行政处罚"));
+        }
+        let none = best_fragment(&text, &HighlightTerms::of_query("许可"), 10);
+        assert_eq!(none.text, "开头处罚说明说明说明");
+        assert!(none.ranges.is_empty());
+        let short = best_fragment("许可", &terms, SNIPPET_CHARS);
+        assert_eq!((short.text.as_str(), short.ranges.len()), ("许可", 0));
     }
 
     #[test]

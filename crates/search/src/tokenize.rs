@@ -40,10 +40,44 @@ pub(crate) const DICT_WORDS_TOKENIZER: &str = "liuhen_dict_words";
 /// words are bigram terms already.
 pub(crate) const MIN_DICT_WORD_CHARS: usize = 3;
 
-/// jieba with its default dictionary, loaded once per process (tens of MB) and shared by every
-/// tokenizer here: full mode for [`dict_words`], search mode for the ranking fields, default
-/// mode for cutting long query runs.
-static DICTIONARY: std::sync::LazyLock<Jieba> = std::sync::LazyLock::new(Jieba::new);
+/// Enforcement vocabulary added to jieba's default dictionary (statute short names, penalty
+/// kinds, procedure terms): see the file's header.
+pub(crate) const ENFORCEMENT_WORDS: &str = include_str!("../dict/enforcement.txt");
+
+/// jieba with its default dictionary plus [`ENFORCEMENT_WORDS`], loaded once per process (tens of
+/// MB) and shared by every tokenizer here: full mode for [`dict_words`], search mode for the
+/// ranking fields, default mode for cutting long query runs. The added words cannot fail to load
+/// (a test loads them); were they ever to, the default dictionary alone still gives correct,
+/// only slower, results, because the query side asks the same dictionary.
+static DICTIONARY: std::sync::LazyLock<Jieba> =
+    std::sync::LazyLock::new(|| load_dictionary().unwrap_or_else(|_| Jieba::new()));
+
+/// jieba's default dictionary plus the enforcement words (comment and blank lines skipped).
+pub(crate) fn load_dictionary() -> Result<Jieba, jieba_rs::Error> {
+    let entries: String = ENFORCEMENT_WORDS
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    let mut jieba = Jieba::new();
+    jieba.load_dict(&mut entries.as_bytes())?;
+    Ok(jieba)
+}
+
+/// FNV-1a (32 bits) of the enforcement words: part of the dictionary-word field's name, so an
+/// index built with other words fails the schema check and is rebuilt.
+pub(crate) const fn enforcement_words_hash() -> u32 {
+    let bytes = ENFORCEMENT_WORDS.as_bytes();
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    hash
+}
 
 /// What a [`Segment`] is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +121,14 @@ pub(crate) fn is_cjk(c: char) -> bool {
 /// Normalise one character: full-width ASCII to ASCII, ideographic space to space, then
 /// lower-case when the lower-case form is a single character (keeps byte spans simple).
 pub(crate) fn normalize_char(c: char) -> char {
+    // Fast paths: ASCII, and Han ideographs (no case, no full-width form) — nearly every
+    // character of a Chinese text; the general case below searches Unicode's case tables.
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if is_cjk(c) {
+        return c;
+    }
     let folded = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
@@ -462,6 +504,27 @@ mod tests {
         for (word, span) in dict_words(text) {
             assert_eq!(text.get(span.clone()), Some(word.as_str()), "{span:?}");
         }
+    }
+
+    #[test]
+    fn enforcement_words_load_and_become_dictionary_words() {
+        let jieba = load_dictionary().expect("the enforcement words parse");
+        for word in [
+            "食品安全法",
+            "没收违法所得",
+            "责令改正",
+            "大气污染防治法",
+            "市场监督管理局",
+        ] {
+            assert!(jieba.has_word(word), "{word}");
+            assert!(is_dict_word(word), "{word}");
+        }
+        // A statute name inside a longer run is found as a term too.
+        let words: Vec<String> = dict_words("违反《中华人民共和国食品安全法》")
+            .into_iter()
+            .map(|(word, _)| word)
+            .collect();
+        assert!(words.iter().any(|w| w == "食品安全法"), "{words:?}");
     }
 
     #[test]
