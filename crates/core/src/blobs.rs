@@ -146,6 +146,9 @@ pub struct UploadStatus {
     pub offset: u64,
     /// The size the client announced, if any.
     pub expected_size: Option<u64>,
+    /// Who may continue the session, as given to [`Blobs::begin_upload`] (empty for sessions
+    /// begun before sessions had owners). The services bind a session to its user and case.
+    pub owner: String,
 }
 
 /// A byte range `first..=last` of a blob, both inclusive as in HTTP (RFC 9110 §14.1.1).
@@ -277,8 +280,13 @@ pub trait Blobs: Send + Sync {
     async fn exists(&self, sha256: &str) -> Result<bool, BlobError>;
     /// Re-hashes a stored blob (R4-a); [`BlobError::Corrupt`] names it when the bytes changed.
     async fn verify(&self, sha256: &str) -> Result<BlobInfo, BlobError>;
-    /// Begins a resumable upload of (optionally) `expected_size` bytes.
-    async fn begin_upload(&self, expected_size: Option<u64>) -> Result<UploadStatus, BlobError>;
+    /// Begins a resumable upload of (optionally) `expected_size` bytes, for `owner` (kept with
+    /// the session and returned by [`Blobs::upload_status`]; the store does not interpret it).
+    async fn begin_upload(
+        &self,
+        expected_size: Option<u64>,
+        owner: &str,
+    ) -> Result<UploadStatus, BlobError>;
     /// The current state of an upload session (the offset to resume from).
     async fn upload_status(&self, id: &str) -> Result<UploadStatus, BlobError>;
     /// Appends the bytes of `reader` at `offset`, which must equal the session's current
@@ -540,7 +548,8 @@ pub struct MemoryBlobs {
 #[derive(Debug, Default)]
 struct MemoryInner {
     blobs: std::collections::HashMap<String, (Vec<u8>, BlobInfo)>,
-    uploads: std::collections::HashMap<String, (Vec<u8>, Option<u64>)>,
+    /// Upload sessions: received bytes, announced size, owner.
+    uploads: std::collections::HashMap<String, (Vec<u8>, Option<u64>, String)>,
     next_upload: u64,
 }
 
@@ -693,17 +702,22 @@ impl Blobs for MemoryBlobs {
         })
     }
 
-    async fn begin_upload(&self, expected_size: Option<u64>) -> Result<UploadStatus, BlobError> {
+    async fn begin_upload(
+        &self,
+        expected_size: Option<u64>,
+        owner: &str,
+    ) -> Result<UploadStatus, BlobError> {
         let mut inner = self.lock();
         inner.next_upload += 1;
         let id = format!("{:032x}", inner.next_upload);
         inner
             .uploads
-            .insert(id.clone(), (Vec::new(), expected_size));
+            .insert(id.clone(), (Vec::new(), expected_size, owner.to_owned()));
         Ok(UploadStatus {
             id,
             offset: 0,
             expected_size,
+            owner: owner.to_owned(),
         })
     }
 
@@ -711,10 +725,11 @@ impl Blobs for MemoryBlobs {
         self.lock()
             .uploads
             .get(id)
-            .map(|(bytes, expected_size)| UploadStatus {
+            .map(|(bytes, expected_size, owner)| UploadStatus {
                 id: id.to_owned(),
                 offset: bytes.len() as u64,
                 expected_size: *expected_size,
+                owner: owner.clone(),
             })
             .ok_or_else(|| BlobError::UploadNotFound(id.to_owned()))
     }
@@ -748,11 +763,12 @@ impl Blobs for MemoryBlobs {
             id: id.to_owned(),
             offset: entry.0.len() as u64,
             expected_size: entry.1,
+            owner: entry.2.clone(),
         })
     }
 
     async fn finish_upload(&self, id: &str) -> Result<BlobInfo, BlobError> {
-        let (bytes, expected) = self
+        let (bytes, expected, owner) = self
             .lock()
             .uploads
             .remove(id)
@@ -763,7 +779,7 @@ impl Blobs for MemoryBlobs {
             let actual = bytes.len() as u64;
             self.lock()
                 .uploads
-                .insert(id.to_owned(), (bytes, Some(expected)));
+                .insert(id.to_owned(), (bytes, Some(expected), owner));
             return Err(BlobError::SizeMismatch { expected, actual });
         }
         Ok(self.store_bytes(bytes))

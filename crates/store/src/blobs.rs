@@ -81,6 +81,9 @@ struct MetaFile {
 struct SessionFile {
     expected_size: Option<u64>,
     created_unix: u64,
+    /// Who may continue the session (empty in sessions written before owners existed).
+    #[serde(default)]
+    owner: String,
 }
 
 /// Deletes a temp file when dropped unless disarmed (cancelled futures, errors).
@@ -446,6 +449,7 @@ impl LocalBlobs {
             id: id.to_owned(),
             offset,
             expected_size: session.expected_size,
+            owner: session.owner,
         })
     }
 }
@@ -557,7 +561,11 @@ impl Blobs for LocalBlobs {
         })
     }
 
-    async fn begin_upload(&self, expected_size: Option<u64>) -> Result<UploadStatus, BlobError> {
+    async fn begin_upload(
+        &self,
+        expected_size: Option<u64>,
+        owner: &str,
+    ) -> Result<UploadStatus, BlobError> {
         if let Some(size) = expected_size
             && size > self.limit
         {
@@ -570,6 +578,7 @@ impl Blobs for LocalBlobs {
             created_unix: SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
+            owner: owner.to_owned(),
         };
         let bytes = serde_json::to_vec(&session)
             .map_err(|err| BlobError::io("encoding session", std::io::Error::other(err)))?;
@@ -588,6 +597,7 @@ impl Blobs for LocalBlobs {
             id,
             offset: 0,
             expected_size,
+            owner: owner.to_owned(),
         })
     }
 
@@ -650,6 +660,7 @@ impl Blobs for LocalBlobs {
             id: id.to_owned(),
             offset: total,
             expected_size: status.expected_size,
+            owner: status.owner,
         })
     }
 

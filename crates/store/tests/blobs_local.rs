@@ -399,7 +399,7 @@ async fn resumable_upload_survives_a_dropped_connection_and_a_restart() {
     let blobs = store(dir.path());
     let mut whole = vec![0u8; len as usize];
     PatternReader::new(21, len).fill_at(0, &mut whole);
-    let session = blobs.begin_upload(Some(len)).await.unwrap();
+    let session = blobs.begin_upload(Some(len), "off1@case-1").await.unwrap();
     assert_eq!(session.offset, 0);
     // First attempt: 2 MiB + 10 arrive, then the connection drops.
     let dropped = FailingReader {
@@ -415,6 +415,10 @@ async fn resumable_upload_survives_a_dropped_connection_and_a_restart() {
     let blobs = store(dir.path());
     let status = blobs.upload_status(&session.id).await.unwrap();
     assert_eq!(status.offset, 2 * MIB + 10);
+    assert_eq!(
+        status.owner, "off1@case-1",
+        "the owner survives the restart"
+    );
     // A chunk for the wrong offset is refused with the offset to resume from.
     let err = blobs
         .append_chunk(&session.id, 0, bytes(&whole[..10]))
@@ -452,7 +456,7 @@ async fn resumable_upload_survives_a_dropped_connection_and_a_restart() {
 async fn aborted_and_unknown_sessions_are_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let blobs = store(dir.path());
-    let session = blobs.begin_upload(None).await.unwrap();
+    let session = blobs.begin_upload(None, "off1@case-1").await.unwrap();
     blobs
         .append_chunk(&session.id, 0, bytes(b"partial"))
         .await
@@ -479,10 +483,13 @@ async fn upload_session_respects_the_announced_size_and_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let blobs = LocalBlobs::open(dir.path().join("blobs"), 1000).unwrap();
     assert!(matches!(
-        blobs.begin_upload(Some(1001)).await.unwrap_err(),
+        blobs
+            .begin_upload(Some(1001), "off1@case-1")
+            .await
+            .unwrap_err(),
         BlobError::TooLarge { limit: 1000 }
     ));
-    let session = blobs.begin_upload(Some(10)).await.unwrap();
+    let session = blobs.begin_upload(Some(10), "off1@case-1").await.unwrap();
     let err = blobs
         .append_chunk(&session.id, 0, bytes(&[0u8; 11]))
         .await

@@ -1093,3 +1093,80 @@ async fn supervisor_lists_bodies_without_an_archivist_r29_d() {
         "forbidden",
     );
 }
+
+/// An upload session belongs to the user who began it and to its case: another officer of the
+/// same body (who may write to the case) and the same user on another case get 404 for every
+/// step, and the session is untouched; its owner then finishes it.
+#[tokio::test]
+async fn an_upload_session_is_bound_to_its_user_and_case() {
+    let f = fixture().await;
+    let bytes = mp4_bytes(50_000, 17);
+    let create = f
+        .request(Method::POST, "/uploads", &f.off1)
+        .header("upload-length", bytes.len().to_string())
+        .body(Body::empty())
+        .unwrap();
+    let created = f.send(create).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let location = created.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let upload_id = location.rsplit('/').next().unwrap().to_owned();
+    let other_case = f.api.open_case(&f.off1).await;
+    let other_case = other_case.json["case_id"].as_str().unwrap().to_owned();
+    let elsewhere = format!("/api/v1/cases/{other_case}/evidence/uploads/{upload_id}");
+    let off2 = f.api.bearer("off2").await;
+    let attempts = [(&off2, location.as_str()), (&f.off1, elsewhere.as_str())];
+    for (auth, uri) in attempts {
+        let at = |method: Method, suffix: &str| {
+            Request::builder()
+                .method(method)
+                .uri(format!("{uri}{suffix}"))
+                .header(header::AUTHORIZATION, bearer(auth))
+        };
+        let head = f
+            .send(at(Method::HEAD, "").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(head.status, StatusCode::NOT_FOUND, "HEAD {uri}");
+        let patch = at(Method::PATCH, "")
+            .header("upload-offset", "0")
+            .header(header::CONTENT_TYPE, "application/offset+octet-stream")
+            .body(Body::from(bytes.clone()))
+            .unwrap();
+        assert_error(&f.send(patch).await, StatusCode::NOT_FOUND, "not_found");
+        let finish = at(Method::POST, "/finish").body(Body::empty()).unwrap();
+        assert_error(&f.send(finish).await, StatusCode::NOT_FOUND, "not_found");
+        let delete = at(Method::DELETE, "").body(Body::empty()).unwrap();
+        assert_error(&f.send(delete).await, StatusCode::NOT_FOUND, "not_found");
+    }
+    let partial = f
+        .blob_dir
+        .path()
+        .join("uploads")
+        .join(format!("{upload_id}.part"));
+    assert_eq!(std::fs::metadata(&partial).unwrap().len(), 0, "untouched");
+
+    let own = |method: Method, suffix: &str| {
+        Request::builder()
+            .method(method)
+            .uri(format!("{location}{suffix}"))
+            .header(header::AUTHORIZATION, bearer(&f.off1))
+    };
+    let patch = own(Method::PATCH, "")
+        .header("upload-offset", "0")
+        .header(header::CONTENT_TYPE, "application/offset+octet-stream")
+        .body(Body::from(bytes.clone()))
+        .unwrap();
+    assert_eq!(f.send(patch).await.status, StatusCode::NO_CONTENT);
+    let finished = f
+        .send(own(Method::POST, "/finish").body(Body::empty()).unwrap())
+        .await;
+    assert!(finished.status.is_success(), "{}", finished.text);
+    assert_eq!(
+        finished.json["sha256"],
+        sha256_hex(&bytes),
+        "{}",
+        finished.text
+    );
+}

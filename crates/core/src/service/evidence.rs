@@ -109,6 +109,12 @@ impl EvidenceError {
     }
 }
 
+/// The owner an upload session is bound to: the user and the case (see
+/// `Services::begin_evidence_upload`).
+fn upload_owner(ctx: &Ctx, case_id: &CaseId) -> String {
+    format!("{}@{case_id}", ctx.user)
+}
+
 /// R3-c / R27-a / R27-c metadata of an A/V file, typed (the rule set's `av_record` fields).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AvMetadata {
@@ -476,6 +482,8 @@ impl Services {
     }
 
     /// Begins a resumable upload for `case_id` (see `liuhen_store::blobs` for the protocol).
+    /// The session belongs to the caller and the case: only they can continue, finish or
+    /// abort it (least privilege; a session id seen in a log or a shared screen is not enough).
     pub async fn begin_evidence_upload(
         &self,
         ctx: &Ctx,
@@ -483,7 +491,27 @@ impl Services {
         expected_size: Option<u64>,
     ) -> Result<UploadStatus, EvidenceError> {
         self.writable_case(ctx, case_id).await?;
-        Ok(self.blob_store()?.begin_upload(expected_size).await?)
+        Ok(self
+            .blob_store()?
+            .begin_upload(expected_size, &upload_owner(ctx, case_id))
+            .await?)
+    }
+
+    /// The session `id`, if the caller may use it for `case_id`: it must exist and have been
+    /// begun by this user for this case. Anything else is "no such upload", so that session
+    /// ids of other users and cases cannot even be confirmed to exist.
+    async fn own_upload(
+        &self,
+        ctx: &Ctx,
+        case_id: &CaseId,
+        id: &str,
+    ) -> Result<UploadStatus, EvidenceError> {
+        self.writable_case(ctx, case_id).await?;
+        let status = self.blob_store()?.upload_status(id).await?;
+        if status.owner != upload_owner(ctx, case_id) {
+            return Err(BlobError::UploadNotFound(id.to_owned()).into());
+        }
+        Ok(status)
     }
 
     /// The offset to resume an upload session from.
@@ -493,8 +521,7 @@ impl Services {
         case_id: &CaseId,
         id: &str,
     ) -> Result<UploadStatus, EvidenceError> {
-        self.writable_case(ctx, case_id).await?;
-        Ok(self.blob_store()?.upload_status(id).await?)
+        self.own_upload(ctx, case_id, id).await
     }
 
     /// Appends a chunk to an upload session at `offset`.
@@ -506,7 +533,7 @@ impl Services {
         offset: u64,
         reader: BlobReader,
     ) -> Result<UploadStatus, EvidenceError> {
-        self.writable_case(ctx, case_id).await?;
+        self.own_upload(ctx, case_id, id).await?;
         Ok(self.blob_store()?.append_chunk(id, offset, reader).await?)
     }
 
@@ -518,7 +545,7 @@ impl Services {
         id: &str,
     ) -> Result<BlobInfo, EvidenceError> {
         let result = async {
-            self.writable_case(ctx, case_id).await?;
+            self.own_upload(ctx, case_id, id).await?;
             Ok(self.blob_store()?.finish_upload(id).await?)
         }
         .await;
@@ -879,7 +906,7 @@ impl Services {
         id: &str,
     ) -> Result<(), EvidenceError> {
         let result = async {
-            self.writable_case(ctx, case_id).await?;
+            self.own_upload(ctx, case_id, id).await?;
             Ok(self.blob_store()?.abort_upload(id).await?)
         }
         .await;
