@@ -659,13 +659,18 @@ fn best_fragment(text: &str, terms: &HighlightTerms, max_chars: usize) -> Highli
             .and_then(|rest| rest.char_indices().nth(max_chars))
             .map_or(text.len(), |(offset, _)| start + offset)
     };
+    // Ranges are sorted and disjoint, and a later start has a later window end, so one pointer
+    // past the last range inside the window only moves forward: linear in the matches, however
+    // long the text (a full decision document may have thousands for a common character).
     let mut best: Option<(usize, usize, usize)> = None; // (matches, start, end)
-    for candidate in &ranges {
+    let mut past = 0usize;
+    for (at, candidate) in ranges.iter().enumerate() {
         let end = end_after(candidate.start);
-        let inside = ranges
-            .iter()
-            .filter(|r| r.start >= candidate.start && r.end <= end)
-            .count();
+        past = past.max(at);
+        while ranges.get(past).is_some_and(|r| r.end <= end) {
+            past += 1;
+        }
+        let inside = past - at;
         if best.is_none_or(|(most, _, _)| inside > most) {
             best = Some((inside, candidate.start, end));
         }
@@ -951,6 +956,20 @@ mod tests {
         assert!(none.ranges.is_empty());
         let short = best_fragment("许可", &terms, SNIPPET_CHARS);
         assert_eq!((short.text.as_str(), short.ranges.len()), ("许可", 0));
+    }
+
+    #[test]
+    fn best_fragment_of_a_long_text_with_many_matches_is_the_densest_window() {
+        // 20,000 characters (the longest text accepted), a match every other character at the
+        // start and a denser stretch later: the fragment is the dense stretch.
+        let sparse = "罚说".repeat(5_000);
+        let dense = "罚".repeat(200);
+        let text = format!("{sparse}{dense}{}", "说".repeat(9_800));
+        let terms = HighlightTerms::of_query("罚");
+        let fragment = best_fragment(&text, &terms, SNIPPET_CHARS);
+        assert_eq!(fragment.text, "罚".repeat(SNIPPET_CHARS));
+        // Adjacent single characters are separate ranges (touching ranges are not merged).
+        assert_eq!(fragment.ranges.len(), SNIPPET_CHARS);
     }
 
     #[test]
