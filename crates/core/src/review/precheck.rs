@@ -205,6 +205,7 @@ pub struct PrecheckInput<'a> {
     pub today: Date,
 }
 
+/// A failing finding with a text that is already rule data (a gate's message).
 fn finding(ids: &[&str], message: String, record: Option<StreamSeq>) -> PrecheckFinding {
     PrecheckFinding {
         ids: ids.iter().map(|id| RequirementId::new(*id)).collect(),
@@ -214,10 +215,64 @@ fn finding(ids: &[&str], message: String, record: Option<StreamSeq>) -> Precheck
     }
 }
 
-fn note(ids: &[&str], message: String, record: Option<StreamSeq>) -> PrecheckFinding {
-    PrecheckFinding {
-        fails: false,
-        ..finding(ids, message, record)
+/// A value put into a finding's text.
+type Arg<'v> = (&'static str, &'v dyn std::fmt::Display);
+
+/// `template` with every `{name}` replaced by the value of `name` in `args`, in one pass (a
+/// value that itself contains braces is not expanded again); unknown names stay as written.
+fn fill(template: &str, args: &[Arg<'_>]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) => {
+                match args.iter().find(|(key, _)| *key == name) {
+                    Some((_, value)) => out.push_str(&value.to_string()),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl PrecheckInput<'_> {
+    /// A finding that makes the pre-check 不通过: the rule set's `[messages.<key>]` text with its
+    /// `{name}` placeholders filled from `args`, and that message's requirement IDs (rules are
+    /// data: the texts and their citations live in the rule set, not here). A key the set does
+    /// not define — which a content test rules out for the shipped set — still yields a finding
+    /// under L7-b, its text the key itself.
+    fn finding(&self, key: &str, args: &[Arg<'_>], record: Option<StreamSeq>) -> PrecheckFinding {
+        let spec = self.set.messages.get(key);
+        PrecheckFinding {
+            ids: spec.map_or_else(
+                || vec![RequirementId::new("L7-b")],
+                |spec| spec.requires.iter().map(RequirementId::new).collect(),
+            ),
+            message: spec.map_or_else(|| key.to_owned(), |spec| fill(&spec.message, args)),
+            record,
+            fails: true,
+        }
+    }
+
+    /// [`PrecheckInput::finding`] for a note the reviewer should see that the rules allow.
+    fn note(&self, key: &str, args: &[Arg<'_>], record: Option<StreamSeq>) -> PrecheckFinding {
+        PrecheckFinding {
+            fails: false,
+            ..self.finding(key, args, record)
+        }
     }
 }
 
@@ -320,83 +375,71 @@ fn subject(input: &PrecheckInput<'_>) -> Precheck {
     let case = input.case;
     let mut findings = Vec::new();
     match (&case.power_item, input.power_item) {
-        (None, _) => findings.push(finding(
-            &["L7-b", "D4-b"],
-            "案件未关联权力事项，无法核对执法主体是否具有该项职权".to_owned(),
-            None,
-        )),
-        (Some(id), None) => findings.push(finding(
-            &["L7-b", "D4-b"],
-            format!("案件关联的权力事项 {id} 未登记"),
-            None,
-        )),
+        (None, _) => findings.push(input.finding("precheck_no_power_item", &[], None)),
+        (Some(id), None) => {
+            findings.push(input.finding("precheck_power_item_unregistered", &[("id", id)], None))
+        }
         (Some(id), Some(item)) => {
             if item.item.action != case.action {
-                findings.push(finding(
-                    &["D4-b", "R2-a"],
-                    format!(
-                        "权力事项「{}」的种类（{}）与案件的执法行为类别（{}）不一致",
-                        item.item.name, item.item.action, case.action
-                    ),
+                findings.push(input.finding(
+                    "precheck_power_item_action",
+                    &[
+                        ("item", &item.item.name),
+                        ("item_action", &item.item.action),
+                        ("case_action", &case.action),
+                    ],
                     None,
                 ));
             }
             match (input.body.profile.kind, &input.body.profile.entrustment) {
-                (BodyKind::Entrusted, None) => findings.push(finding(
-                    &["D4-e", "R2-b"],
-                    "受委托组织未登记委托事项和期限".to_owned(),
-                    None,
-                )),
+                (BodyKind::Entrusted, None) => {
+                    findings.push(input.finding("precheck_no_entrustment", &[], None))
+                }
                 (BodyKind::Entrusted, Some(entrustment)) => {
                     if item.body != entrustment.delegating_body {
-                        findings.push(finding(
-                            &["D4-e", "R2-b"],
-                            format!(
-                                "权力事项「{}」不属于委托机关 {}",
-                                item.item.name, entrustment.delegating_body
-                            ),
+                        findings.push(input.finding(
+                            "precheck_item_not_of_delegating_body",
+                            &[
+                                ("item", &item.item.name),
+                                ("body", &entrustment.delegating_body),
+                            ],
                             None,
                         ));
                     }
                     if !entrustment.matters.iter().any(|m| m == id.as_str()) {
-                        findings.push(finding(
-                            &["L7-b", "D4-e", "R2-b"],
-                            format!("委托事项不包括权力事项「{}」", item.item.name),
+                        findings.push(input.finding(
+                            "precheck_item_not_entrusted",
+                            &[("item", &item.item.name)],
                             None,
                         ));
                     }
                     let (from, to) = (entrustment.period_from, entrustment.period_to);
                     let outside = |date: Date| date < from || to < date;
                     for act in input.acts().filter(|act| outside(act.event_date())) {
-                        findings.push(finding(
-                            &["L7-b", "D4-e", "R2-b"],
-                            format!(
-                                "{}（{}）不在委托期限（{from}至{to}）内",
-                                input.name(&act.record_type),
-                                act.event_date()
-                            ),
+                        findings.push(input.finding(
+                            "precheck_act_outside_entrustment",
+                            &[
+                                ("act", &input.name(&act.record_type)),
+                                ("date", &act.event_date()),
+                                ("from", &from),
+                                ("to", &to),
+                            ],
                             Some(act.seq),
                         ));
                     }
                     if outside(input.today) {
-                        findings.push(finding(
-                            &["L7-b", "D4-e"],
-                            format!(
-                                "拟作出决定之日（{}）不在委托期限（{from}至{to}）内",
-                                input.today
-                            ),
+                        findings.push(input.finding(
+                            "precheck_decision_outside_entrustment",
+                            &[("date", &input.today), ("from", &from), ("to", &to)],
                             None,
                         ));
                     }
                 }
                 _ => {
                     if item.body != case.body {
-                        findings.push(finding(
-                            &["L7-b", "D4-b"],
-                            format!(
-                                "权力事项「{}」不属于本机关（属于 {}）",
-                                item.item.name, item.body
-                            ),
+                        findings.push(input.finding(
+                            "precheck_item_of_another_body",
+                            &[("item", &item.item.name), ("body", &item.body)],
                             None,
                         ));
                     }
@@ -439,24 +482,24 @@ fn officers(input: &PrecheckInput<'_>) -> Precheck {
         for officer in named {
             checked = true;
             let Some(facts) = input.officers.get(officer) else {
-                findings.push(finding(
-                    &["L7-b", "D7-a", "D4-a"],
-                    format!("执法人员 {officer} 未登记（{act_name}）"),
+                findings.push(input.finding(
+                    "precheck_officer_unregistered",
+                    &[("officer", &officer), ("act", &act_name)],
                     Some(act.seq),
                 ));
                 continue;
             };
             let who = format!("{}（{officer}）", facts.view.profile.name);
             if facts.view.body != case.body && Some(&facts.view.body) != delegating {
-                findings.push(finding(
-                    &["L7-b", "D7-a"],
-                    format!("执法人员{who}不属于本机关（{act_name}）"),
+                findings.push(input.finding(
+                    "precheck_officer_of_another_body",
+                    &[("officer", &who), ("act", &act_name)],
                     Some(act.seq),
                 ));
             } else if !facts.valid_on(date, case.domain.as_deref()) {
-                findings.push(finding(
-                    &["L7-b", "D7-a"],
-                    format!("执法人员{who}在 {date} 无有效执法证件（{act_name}）"),
+                findings.push(input.finding(
+                    "precheck_officer_without_credential",
+                    &[("officer", &who), ("date", &date), ("act", &act_name)],
                     Some(act.seq),
                 ));
             }
@@ -468,9 +511,9 @@ fn officers(input: &PrecheckInput<'_>) -> Precheck {
             == Some(false)
         {
             checked = true;
-            findings.push(finding(
-                &["L7-b", "D7-a"],
-                format!("{act_name}未记录出示执法证件"),
+            findings.push(input.finding(
+                "precheck_credential_not_shown",
+                &[("act", &act_name)],
                 Some(act.seq),
             ));
         }
@@ -521,9 +564,9 @@ fn procedure_check(input: &PrecheckInput<'_>, procedure: Option<&ProcedureSpec>)
     let case = input.case;
     let mut findings = Vec::new();
     let Some(procedure) = procedure else {
-        findings.push(finding(
-            &["R3-a"],
-            format!("规则集中没有本案的程序 {}", case.procedure),
+        findings.push(input.finding(
+            "precheck_unknown_procedure",
+            &[("procedure", &case.procedure)],
             None,
         ));
         return precheck("L7.3", "行政执法程序是否合法", "", true, findings);
@@ -541,17 +584,14 @@ fn procedure_check(input: &PrecheckInput<'_>, procedure: Option<&ProcedureSpec>)
                 missing.contains(mandatory.as_str()) || missing.contains(name.as_str())
             });
             match excused {
-                Some(exception) => findings.push(note(
-                    &["R4-c"],
-                    format!(
-                        "{}阶段必备记录「{name}」缺失，已有负责人批准的例外说明",
-                        stage.name
-                    ),
+                Some(exception) => findings.push(input.note(
+                    "precheck_mandatory_missing_excused",
+                    &[("stage", &stage.name), ("record", &name)],
                     Some(exception.seq),
                 )),
-                None => findings.push(finding(
-                    &["L7-b", "R4-c"],
-                    format!("{}阶段必备记录「{name}」缺失", stage.name),
+                None => findings.push(input.finding(
+                    "precheck_mandatory_missing",
+                    &[("stage", &stage.name), ("record", &name)],
                     None,
                 )),
             }
@@ -608,14 +648,14 @@ fn procedure_check(input: &PrecheckInput<'_>, procedure: Option<&ProcedureSpec>)
             .iter()
             .find(|exception| seqs(exception, "record_ref").contains(&act.seq));
         match excused {
-            Some(exception) => findings.push(note(
-                &["R5-a"],
-                format!("{name}的全程音像记录不完整（自 {gap} 起），已有负责人批准的书面说明"),
+            Some(exception) => findings.push(input.note(
+                "precheck_av_gap_excused",
+                &[("act", &name), ("gap", &gap)],
                 Some(exception.seq),
             )),
-            None => findings.push(finding(
-                &["L7-b", "R5-a"],
-                format!("{name}的全程音像记录不完整：自 {gap} 起超过60秒未覆盖"),
+            None => findings.push(input.finding(
+                "precheck_av_gap",
+                &[("act", &name), ("gap", &gap)],
                 Some(act.seq),
             )),
         }
@@ -628,12 +668,12 @@ fn procedure_check(input: &PrecheckInput<'_>, procedure: Option<&ProcedureSpec>)
     {
         let hours =
             (record.entry_time - record.event_end.unwrap_or(record.event_time)).whole_hours();
-        findings.push(finding(
-            &["L7-b", "R4-d"],
-            format!(
-                "{}为补录：录入时间晚于事件时间{hours}小时（超过24小时）",
-                input.name(&record.record_type)
-            ),
+        findings.push(input.finding(
+            "precheck_late_entry",
+            &[
+                ("record", &input.name(&record.record_type)),
+                ("hours", &hours),
+            ],
             Some(record.seq),
         ));
     }
@@ -678,16 +718,16 @@ fn service(input: &PrecheckInput<'_>, findings: &mut Vec<PrecheckFinding>) {
         let name = input.name(&summary.record_type);
         let complete = summary.record_type != POSTAL_DELIVERY || receipts.contains(&summary.seq);
         if !complete {
-            findings.push(finding(
-                &["L7-b", "R19-b", "R17-a"],
-                format!("{name}尚无回执，送达状态为已邮寄-待回执"),
+            findings.push(input.finding(
+                "precheck_postal_receipt_missing",
+                &[("service", &name)],
                 Some(summary.seq),
             ));
         }
         if text(record, "witness_status") == "无见证人签字" {
-            findings.push(note(
-                &["R20-a"],
-                format!("{name}无见证人签字，请核对情况说明"),
+            findings.push(input.note(
+                "precheck_no_witness_signature",
+                &[("service", &name)],
                 Some(summary.seq),
             ));
         }
@@ -696,12 +736,12 @@ fn service(input: &PrecheckInput<'_>, findings: &mut Vec<PrecheckFinding>) {
                 Some(document) if document.is_effective() => {
                     served.extend(complete.then_some(target));
                 }
-                Some(document) => findings.push(finding(
-                    &["L7-b", "R17-a", "R4-a"],
-                    format!(
-                        "{name}所送达的{}已被更正或作废，更正后的文书尚未送达",
-                        input.name(&document.record_type)
-                    ),
+                Some(document) => findings.push(input.finding(
+                    "precheck_served_document_voided",
+                    &[
+                        ("service", &name),
+                        ("document", &input.name(&document.record_type)),
+                    ],
                     Some(summary.seq),
                 )),
                 None => {}
@@ -712,9 +752,9 @@ fn service(input: &PrecheckInput<'_>, findings: &mut Vec<PrecheckFinding>) {
         .effective(STATEMENT_NOTICE)
         .filter(|notice| !served.contains(&notice.seq))
     {
-        findings.push(finding(
-            &["L7-b", "R14-b", "R17-a"],
-            format!("{}尚无完成的送达记录", input.name(&notice.record_type)),
+        findings.push(input.finding(
+            "precheck_notice_not_served",
+            &[("document", &input.name(&notice.record_type))],
             Some(notice.seq),
         ));
     }
@@ -761,22 +801,18 @@ fn authority(input: &PrecheckInput<'_>) -> Precheck {
         );
     };
     match amount_involved(input) {
-        None => findings.push(finding(
-            &["L7-b", "L5-b"],
-            format!(
-                "权力事项设有金额限额（{}），但案件未录入涉案金额，无法核对",
-                yuan(limit.max_amount_fen)
-            ),
+        None => findings.push(input.finding(
+            "precheck_amount_missing",
+            &[("limit", &yuan(limit.max_amount_fen))],
             None,
         )),
-        Some((amount, seq)) if amount > limit.max_amount_fen => findings.push(finding(
-            &["L7-b"],
-            format!(
-                "涉案金额{}超过权力事项的金额限额{}（依据：{}）",
-                yuan(amount),
-                yuan(limit.max_amount_fen),
-                limit.basis
-            ),
+        Some((amount, seq)) if amount > limit.max_amount_fen => findings.push(input.finding(
+            "precheck_amount_over_limit",
+            &[
+                ("amount", &yuan(amount)),
+                ("limit", &yuan(limit.max_amount_fen)),
+                ("basis", &limit.basis),
+            ],
             Some(seq),
         )),
         Some(_) => {}
@@ -814,9 +850,9 @@ fn documents(input: &PrecheckInput<'_>, procedure: Option<&ProcedureSpec>) -> Pr
             .as_deref()
             .is_none_or(|n| n.trim().is_empty())
         {
-            findings.push(finding(
-                &["L7-b", "R26-b"],
-                format!("{}没有文号", input.name(&summary.record_type)),
+            findings.push(input.finding(
+                "precheck_document_without_number",
+                &[("document", &input.name(&summary.record_type))],
                 Some(summary.seq),
             ));
         }
@@ -827,13 +863,9 @@ fn documents(input: &PrecheckInput<'_>, procedure: Option<&ProcedureSpec>) -> Pr
             for mandatory in stage.mandatory.iter().filter(|m| is_document(m)) {
                 applicable = true;
                 if !case.has(mandatory) {
-                    findings.push(finding(
-                        &["L7-b", "R4-c"],
-                        format!(
-                            "{}阶段应有的文书「{}」缺失",
-                            stage.name,
-                            input.name(mandatory)
-                        ),
+                    findings.push(input.finding(
+                        "precheck_stage_document_missing",
+                        &[("stage", &stage.name), ("document", &input.name(mandatory))],
                         None,
                     ));
                 }
@@ -859,12 +891,12 @@ fn documents(input: &PrecheckInput<'_>, procedure: Option<&ProcedureSpec>) -> Pr
                 continue;
             };
             if !listed.contains(number) {
-                findings.push(finding(
-                    &["L7-b", "R18-a", "R19-b"],
-                    format!(
-                        "{}所列文书文号与所送达文书的文号（{number}）不一致",
-                        input.name(&summary.record_type)
-                    ),
+                findings.push(input.finding(
+                    "precheck_service_number_mismatch",
+                    &[
+                        ("service", &input.name(&summary.record_type)),
+                        ("number", &number),
+                    ],
                     Some(summary.seq),
                 ));
             }
@@ -957,5 +989,22 @@ mod tests {
         assert!(!facts.valid_on(date!(2025 - 03 - 01), Some("市场监管")));
         assert!(!facts.valid_on(date!(2024 - 10 - 08), Some("城市管理")));
         assert!(!facts.valid_on(date!(2027 - 01 - 01), None));
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_once_and_keeps_unknown_ones() {
+        let act = "现场检查笔录";
+        let tricky = "{act}";
+        assert_eq!(
+            fill(
+                "{act}（{date}）不在期限内",
+                &[("act", &act), ("date", &"2024-09-27")]
+            ),
+            "现场检查笔录（2024-09-27）不在期限内"
+        );
+        // A value containing braces is not expanded again; an unknown name stays as written;
+        // an unclosed brace is kept.
+        assert_eq!(fill("{x}与{act}", &[("x", &tricky)]), "{act}与{act}");
+        assert_eq!(fill("金额{", &[]), "金额{");
     }
 }
