@@ -258,10 +258,20 @@ pub(crate) struct VecTokenStream {
 }
 
 impl VecTokenStream {
-    fn new(mut tokens: Vec<Token>) -> Self {
-        tokens.reverse();
+    /// A stream of `(text, byte span, position)` tokens, in order.
+    fn of(tokens: impl Iterator<Item = (String, std::ops::Range<usize>, usize)>) -> Self {
+        let mut reversed: Vec<Token> = tokens
+            .map(|(text, span, position)| Token {
+                offset_from: span.start,
+                offset_to: span.end,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        reversed.reverse();
         VecTokenStream {
-            reversed: tokens,
+            reversed,
             current: Token::default(),
         }
     }
@@ -295,17 +305,11 @@ impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = gram_tokens(text)
-            .into_iter()
-            .map(|gram| Token {
-                offset_from: gram.span.start,
-                offset_to: gram.span.end,
-                position: gram.position,
-                text: gram.text,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        VecTokenStream::of(
+            gram_tokens(text)
+                .into_iter()
+                .map(|gram| (gram.text, gram.span, gram.position)),
+        )
     }
 }
 
@@ -366,18 +370,12 @@ impl Tokenizer for DictWordTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = dict_words(text)
-            .into_iter()
-            .enumerate()
-            .map(|(ordinal, (word, span))| Token {
-                offset_from: span.start,
-                offset_to: span.end,
-                position: ordinal,
-                text: word,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        VecTokenStream::of(
+            dict_words(text)
+                .into_iter()
+                .enumerate()
+                .map(|(ordinal, (word, span))| (word, span, ordinal)),
+        )
     }
 }
 
@@ -390,20 +388,17 @@ impl Tokenizer for JiebaWordTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = DICTIONARY
-            .tokenize(text, TokenizeMode::Search, true)
-            .into_iter()
-            .filter(|token| token.word.chars().any(char::is_alphanumeric))
-            .enumerate()
-            .map(|(ordinal, token)| Token {
-                offset_from: token.byte_start,
-                offset_to: token.byte_end,
-                position: ordinal,
-                text: token.word.chars().map(normalize_char).collect(),
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        VecTokenStream::of(
+            DICTIONARY
+                .tokenize(text, TokenizeMode::Search, true)
+                .into_iter()
+                .filter(|token| token.word.chars().any(char::is_alphanumeric))
+                .enumerate()
+                .map(|(ordinal, token)| {
+                    let word = token.word.chars().map(normalize_char).collect();
+                    (word, token.byte_start..token.byte_end, ordinal)
+                }),
+        )
     }
 }
 

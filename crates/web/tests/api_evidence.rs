@@ -123,6 +123,23 @@ impl Fixture {
             .header(header::AUTHORIZATION, bearer(auth))
     }
 
+    /// Begins a resumable upload of `len` bytes; its location and session id.
+    async fn begin_upload(&self, len: usize, auth: &Auth) -> (String, String) {
+        let create = self
+            .request(Method::POST, "/uploads", auth)
+            .header("upload-length", len.to_string())
+            .body(Body::empty())
+            .unwrap();
+        let created = self.send(create).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let location = created.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let upload_id = location.rsplit('/').next().unwrap().to_owned();
+        (location, upload_id)
+    }
+
     async fn upload_raw(&self, bytes: &[u8], auth: &Auth) -> Reply {
         let request = self
             .request(Method::POST, "/blobs", auth)
@@ -880,18 +897,7 @@ async fn verify_rehashes_every_linked_file() {
 async fn terminating_an_upload_deletes_the_partial_file_and_later_requests_get_404() {
     let f = fixture().await;
     let bytes = mp4_bytes(200_000, 91);
-    let create = f
-        .request(Method::POST, "/uploads", &f.off1)
-        .header("upload-length", bytes.len().to_string())
-        .body(Body::empty())
-        .unwrap();
-    let created = f.send(create).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let location = created.headers[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let upload_id = location.rsplit('/').next().unwrap().to_owned();
+    let (location, upload_id) = f.begin_upload(bytes.len(), &f.off1).await;
     let at = |method: Method, auth: &Auth| {
         Request::builder()
             .method(method)
@@ -1101,18 +1107,7 @@ async fn supervisor_lists_bodies_without_an_archivist_r29_d() {
 async fn an_upload_session_is_bound_to_its_user_and_case() {
     let f = fixture().await;
     let bytes = mp4_bytes(50_000, 17);
-    let create = f
-        .request(Method::POST, "/uploads", &f.off1)
-        .header("upload-length", bytes.len().to_string())
-        .body(Body::empty())
-        .unwrap();
-    let created = f.send(create).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let location = created.headers[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let upload_id = location.rsplit('/').next().unwrap().to_owned();
+    let (location, upload_id) = f.begin_upload(bytes.len(), &f.off1).await;
     let other_case = f.api.open_case(&f.off1).await;
     let other_case = other_case.json["case_id"].as_str().unwrap().to_owned();
     let elsewhere = format!("/api/v1/cases/{other_case}/evidence/uploads/{upload_id}");
