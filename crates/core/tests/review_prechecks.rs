@@ -273,34 +273,7 @@ async fn a_clean_case_passes_every_precheck_and_the_read_is_audited(d: &District
 #[tokio::test]
 async fn l7_1_a_case_without_power_item_fails_citing_d4_b() {
     let d = district().await;
-    let mut w = Walker::new(&d, "penalty_ordinary");
-    keep_up(&w);
-    let spec = w.spec("r8_initiation");
-    let at = w.time + Duration::hours(1);
-    let intake = RecordInput {
-        record_type: "r8_initiation".into(),
-        event_time: at,
-        event_end: None,
-        data: w.fill(&spec, None, at),
-        files: vec![],
-        supersedes: None,
-    };
-    let receipt = d
-        .services
-        .open_case(
-            &d.ctx("off1").await,
-            OpenCase {
-                procedure: "penalty_ordinary".into(),
-                body: BodyId::new(BODY_A).unwrap(),
-                power_item: None,
-                title: "未关联权力事项的案件".into(),
-                intake,
-            },
-        )
-        .await
-        .unwrap();
-    w.case_id = Some(receipt.case_id);
-    w.time = at;
+    let w = open_penalty_case(&d, "off1", BODY_A, None, "未关联权力事项的案件").await;
     let report = prechecks(&w, "ahead").await;
     check(&report, "L7.1", PrecheckStatus::Failed, Some("D4-b"));
     assert_eq!(report.submission, None);
@@ -703,9 +676,14 @@ async fn entrust(d: &District) {
         .unwrap();
 }
 
-/// The organisation's penalty case at the decision point, entered by its own staff (the
-/// officers named are body A's, which an entrusted organisation may use, D4-e).
-async fn entrusted_case(d: &District) -> Walker<'_> {
+/// A penalty case of `body` opened by `user` with `power_item`, the walker at its initiation.
+async fn open_penalty_case<'d>(
+    d: &'d District,
+    user: &str,
+    body: &str,
+    power_item: Option<PowerItemId>,
+    title: &str,
+) -> Walker<'d> {
     let mut w = Walker::new(d, "penalty_ordinary");
     keep_up(&w);
     let spec = w.spec("r8_initiation");
@@ -721,12 +699,12 @@ async fn entrusted_case(d: &District) -> Walker<'_> {
     let receipt = d
         .services
         .open_case(
-            &d.ctx("offe").await,
+            &d.ctx(user).await,
             OpenCase {
                 procedure: "penalty_ordinary".into(),
-                body: BodyId::new(ENTRUSTED).unwrap(),
-                power_item: Some(PowerItemId::new(format!("{BODY_A}-p1")).unwrap()),
-                title: "受委托组织办理的案件".into(),
+                body: BodyId::new(body).unwrap(),
+                power_item,
+                title: title.into(),
                 intake,
             },
         )
@@ -734,6 +712,21 @@ async fn entrusted_case(d: &District) -> Walker<'_> {
         .unwrap();
     w.case_id = Some(receipt.case_id);
     w.time = at;
+    w
+}
+
+/// The organisation's penalty case at the decision point, entered by its own staff (the
+/// officers named are body A's, which an entrusted organisation may use, D4-e).
+async fn entrusted_case(d: &District) -> Walker<'_> {
+    let power_item = PowerItemId::new(format!("{BODY_A}-p1")).unwrap();
+    let mut w = open_penalty_case(
+        d,
+        "offe",
+        ENTRUSTED,
+        Some(power_item),
+        "受委托组织办理的案件",
+    )
+    .await;
     for (user, record_type) in [
         ("uhe", "r8_unit_opinion"),
         ("aheade", "r8_head_opinion"),

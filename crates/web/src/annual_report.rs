@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use liuhen_core::disclosure::action_label;
 use liuhen_core::disclosure::annual::AnnualFigures;
 
 use crate::portal::charts::{bar_chart, escape};
@@ -33,20 +34,6 @@ pub struct AnnualChart {
     pub rows: Vec<(String, u64)>,
     /// A complete SVG document (`<svg xmlns=…>…</svg>`).
     pub svg: String,
-}
-
-/// Chinese label of an action type code of the rule set.
-pub fn action_label(code: &str) -> &str {
-    match code {
-        "penalty" => "行政处罚",
-        "coercion" => "行政强制措施",
-        "compulsory_execution" => "行政强制执行",
-        "inspection" => "行政检查",
-        "expropriation" => "行政征收征用",
-        "licensing" => "行政许可",
-        "other" => "其他",
-        other => other,
-    }
 }
 
 /// Formats an amount in fen as yuan with two decimals (`5000.00元`).

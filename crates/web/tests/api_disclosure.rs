@@ -9,11 +9,9 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{Api, Auth, BODY_A, Walker, api, assert_error};
-use liuhen_core::disclosure;
+use common::{Api, Auth, BODY_A, api, assert_error};
 use liuhen_core::record::FileRef;
 use liuhen_core::service::disclosure::PublicCorrectionRequest;
-use liuhen_ledger::hash::HashProfile;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -27,26 +25,7 @@ fn set_clock(api: &Api, at: OffsetDateTime) {
 /// Walks a penalty case to its decision dated `decision_at` (the core drafts the item in the
 /// same batch) and returns the item id.
 async fn penalty_decision(api: &Api, decision_at: OffsetDateTime) -> String {
-    let mut walker = Walker::new(&api.district, "penalty_ordinary");
-    walker.time = decision_at - time::Duration::days(6);
-    let start = walker.procedure.start[0].clone();
-    walker.open(&start).await.unwrap();
-    'stages: for stage in walker.procedure.stages.clone() {
-        for mandatory in &stage.mandatory {
-            if mandatory == "r16_penalty_decision" {
-                walker.prepare(mandatory).await.unwrap();
-                break 'stages;
-            }
-            walker.ensure(mandatory).await.unwrap();
-        }
-    }
-    walker.time = decision_at - time::Duration::hours(1);
-    let receipt = walker.add("r16_penalty_decision").await.unwrap();
-    let case_id = walker.case_id.clone().unwrap();
-    disclosure::item_id_for(
-        HashProfile::Sm3,
-        &format!("case/{case_id}#{}", receipt.seq.0),
-    )
+    common::penalty_decision_item(&api.district, decision_at).await
 }
 
 /// The head grants the D5-b steps over HTTP: off1 collects and submits, uhead reviews, arch

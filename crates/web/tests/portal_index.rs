@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{Api, BODY_A, District, Walker, api};
-use liuhen_core::disclosure::{self, Step};
+use common::{Api, BODY_A, District, api};
+use liuhen_core::disclosure::Step;
 use liuhen_core::ids::{BodyId, UserId};
 use liuhen_ledger::hash::HashProfile;
 use liuhen_search::query::SearchRequest;
@@ -43,26 +43,7 @@ async fn grant_permissions(district: &District) {
 /// A penalty decision dated `at`, taken through the workflow and published; returns its id.
 async fn published_penalty(district: &District, at: OffsetDateTime) -> String {
     set_clock(district, at + time::Duration::hours(1));
-    let mut walker = Walker::new(district, "penalty_ordinary");
-    walker.time = at - time::Duration::days(6);
-    let start = walker.procedure.start[0].clone();
-    walker.open(&start).await.unwrap();
-    'stages: for stage in walker.procedure.stages.clone() {
-        for mandatory in &stage.mandatory {
-            if mandatory == "r16_penalty_decision" {
-                walker.prepare(mandatory).await.unwrap();
-                break 'stages;
-            }
-            walker.ensure(mandatory).await.unwrap();
-        }
-    }
-    walker.time = at - time::Duration::hours(1);
-    let receipt = walker.add("r16_penalty_decision").await.unwrap();
-    let case_id = walker.case_id.clone().unwrap();
-    let id = disclosure::item_id_for(
-        HashProfile::Sm3,
-        &format!("case/{case_id}#{}", receipt.seq.0),
-    );
+    let id = common::penalty_decision_item(district, at).await;
     set_clock(district, at + time::Duration::days(2));
     let s = &district.services;
     let (off1, uhead, arch) = (

@@ -11,10 +11,9 @@ use std::collections::{BTreeSet, VecDeque};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{Api, Auth, BODY_A, District, Walker, api};
-use liuhen_core::disclosure::{self, Step};
+use common::{Api, Auth, BODY_A, District, api};
+use liuhen_core::disclosure::Step;
 use liuhen_core::ids::{BodyId, UserId};
-use liuhen_ledger::hash::HashProfile;
 use liuhen_redact::{Kind, KnownEntities, MaskState, Role as EntityRole, leak_check, scan};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -54,26 +53,7 @@ async fn grant_permissions(district: &District) {
 
 /// Walks a penalty case up to its decision dated `at`; returns the drafted item's id.
 async fn penalty_decision(district: &District, at: OffsetDateTime) -> String {
-    let mut walker = Walker::new(district, "penalty_ordinary");
-    walker.time = at - time::Duration::days(6);
-    let start = walker.procedure.start[0].clone();
-    walker.open(&start).await.unwrap();
-    'stages: for stage in walker.procedure.stages.clone() {
-        for mandatory in &stage.mandatory {
-            if mandatory == "r16_penalty_decision" {
-                walker.prepare(mandatory).await.unwrap();
-                break 'stages;
-            }
-            walker.ensure(mandatory).await.unwrap();
-        }
-    }
-    walker.time = at - time::Duration::hours(1);
-    let receipt = walker.add("r16_penalty_decision").await.unwrap();
-    let case_id = walker.case_id.clone().unwrap();
-    disclosure::item_id_for(
-        HashProfile::Sm3,
-        &format!("case/{case_id}#{}", receipt.seq.0),
-    )
+    common::penalty_decision_item(district, at).await
 }
 
 fn changes(pairs: &[(&str, &str)]) -> Map<String, Value> {

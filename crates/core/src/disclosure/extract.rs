@@ -167,20 +167,6 @@ pub fn extra_label(key: &str) -> Option<&'static str> {
 /// 暂扣或吊销证照名称及编号 of the 双公示 table).
 const LICENCE_MEASURES: &[&str] = &["暂扣许可证件", "吊销许可证件", "降低资质等级"];
 
-/// Chinese name of a case's action code (R2-a).
-fn action_name(code: &str) -> &str {
-    match code {
-        "penalty" => "行政处罚",
-        "coercion" => "行政强制措施",
-        "compulsory_execution" => "行政强制执行",
-        "inspection" => "行政检查",
-        "expropriation" => "行政征收征用",
-        "licensing" => "行政许可",
-        "other" => "其他",
-        other => other,
-    }
-}
-
 /// D8-c: execution statuses that draft a performance-update item.
 pub const PERFORMANCE_STATUSES: &[&str] = &[
     "部分履行",
@@ -252,7 +238,7 @@ fn extra_fields(
             out.insert(key.to_owned(), json!(value.trim()));
         }
     };
-    text("action_type", action_name(action).to_owned());
+    text("action_type", super::action_label(action).to_owned());
     if let Some(party) = party {
         let organisation = party.get("kind").and_then(Value::as_str) == Some("organization");
         if organisation {
@@ -293,29 +279,23 @@ fn extra_fields(
         "r16_penalty_decision" if !penalties.is_empty() => {
             let kinds: Vec<&str> = penalties.iter().map(|(k, _)| k.as_str()).collect();
             text("penalty_kinds", kinds.join("、"));
-            let content: Vec<String> = penalties
-                .iter()
-                .map(|(kind, detail)| {
-                    if detail.is_empty() {
-                        kind.clone()
-                    } else {
-                        format!("{kind}：{detail}")
-                    }
-                })
-                .collect();
-            text("penalty_content", content.join("；"));
-            let measures: Vec<String> = penalties
-                .iter()
-                .filter(|(kind, _)| LICENCE_MEASURES.contains(&kind.as_str()))
-                .map(|(kind, detail)| {
-                    if detail.is_empty() {
-                        kind.clone()
-                    } else {
-                        format!("{kind}：{detail}")
-                    }
-                })
-                .collect();
-            text("licence_measure", measures.join("；"));
+            // `kind：detail` (or the kind alone) of each penalty, joined with ；.
+            let describe = |keep: &dyn Fn(&str) -> bool| {
+                penalties
+                    .iter()
+                    .filter(|(kind, _)| keep(kind))
+                    .map(|(kind, detail)| match detail.as_str() {
+                        "" => kind.clone(),
+                        detail => format!("{kind}：{detail}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；")
+            };
+            text("penalty_content", describe(&|_| true));
+            text(
+                "licence_measure",
+                describe(&|kind| LICENCE_MEASURES.contains(&kind)),
+            );
         }
         "r16_penalty_decision" => {
             let ground = first_text(data, &["no_penalty_ground"]);

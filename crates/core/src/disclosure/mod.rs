@@ -234,6 +234,21 @@ pub fn field_label(key: &str) -> &str {
     }
 }
 
+/// Chinese name of a case's action type code (R2-a, D4-b): 行政处罚, 行政许可, …; an unknown
+/// code is shown as it is. Used by the 双公示 fields, the portal and the annual report.
+pub fn action_label(code: &str) -> &str {
+    match code {
+        "penalty" => "行政处罚",
+        "coercion" => "行政强制措施",
+        "compulsory_execution" => "行政强制执行",
+        "inspection" => "行政检查",
+        "expropriation" => "行政征收征用",
+        "licensing" => "行政许可",
+        "other" => "其他",
+        other => other,
+    }
+}
+
 /// Form of a result item (D8-d).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use liuhen_core::disclosure::annual::AnnualFigures;
-use liuhen_core::disclosure::{ItemKind, field_label};
+use liuhen_core::disclosure::{ItemKind, action_label, field_label};
 use liuhen_core::ids::BodyId;
 use liuhen_core::registry::{BodyKind, BodyView, CredentialStatus, OfficerView};
 use liuhen_core::service::disclosure::{PublicFilter, PublicItem};
@@ -52,20 +52,6 @@ pub(crate) fn body_kind_label(kind: BodyKind) -> &'static str {
         BodyKind::Agency => "行政执法机关",
         BodyKind::Authorized => "法律法规授权组织",
         BodyKind::Entrusted => "受委托组织",
-    }
-}
-
-/// Chinese label of an action kind (R2-a, D4-b).
-pub(crate) fn action_label(code: &str) -> &str {
-    match code {
-        "penalty" => "行政处罚",
-        "coercion" => "行政强制措施",
-        "compulsory_execution" => "行政强制执行",
-        "inspection" => "行政检查",
-        "expropriation" => "行政征收征用",
-        "licensing" => "行政许可",
-        "other" => "其他",
-        other => other,
     }
 }
 

@@ -238,6 +238,31 @@ impl Api {
 
 /// A valid `POST /cases` body: a penalty case opened ex officio (R8) in body A, with the intake
 /// record's data filled by the core harness from the rule set.
+/// Walks a penalty case of body A up to its decision dated `at` (the core drafts the decision's
+/// disclosure item in the same batch); returns the item's id.
+pub async fn penalty_decision_item(district: &District, at: time::OffsetDateTime) -> String {
+    let mut walker = Walker::new(district, "penalty_ordinary");
+    walker.time = at - time::Duration::days(6);
+    let start = walker.procedure.start[0].clone();
+    walker.open(&start).await.unwrap();
+    'stages: for stage in walker.procedure.stages.clone() {
+        for mandatory in &stage.mandatory {
+            if mandatory == "r16_penalty_decision" {
+                walker.prepare(mandatory).await.unwrap();
+                break 'stages;
+            }
+            walker.ensure(mandatory).await.unwrap();
+        }
+    }
+    walker.time = at - time::Duration::hours(1);
+    let receipt = walker.add("r16_penalty_decision").await.unwrap();
+    let case_id = walker.case_id.clone().unwrap();
+    liuhen_core::disclosure::item_id_for(
+        HashProfile::Sm3,
+        &format!("case/{case_id}#{}", receipt.seq.0),
+    )
+}
+
 pub fn open_case_body(district: &District) -> Value {
     let walker = Walker::new(district, "penalty_ordinary");
     let spec = walker.spec("r8_initiation");
