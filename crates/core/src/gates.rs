@@ -111,10 +111,60 @@ pub async fn check_gates(
     candidate: &Candidate<'_>,
     review_gate: &dyn LegalReviewGate,
 ) -> Result<(), CoreError> {
+    run_gates(case, procedure, candidate, review_gate, |_| true).await
+}
+
+/// Whether a gate's outcome depends on what the new record itself says, so that it cannot be
+/// decided before its form is filled in: the A/V coverage of R5-a (`av_coverage`) is decided by
+/// the A/V records the form links and the times it gives.
+///
+/// `statement_period_passed` (R14-b) and `collective_after_review` (L11-a) also read the
+/// record's event time, but only to refuse a date earlier than the period's end or the review;
+/// dated now, they refuse exactly when the case is not yet there, which is what a form needs
+/// to know beforehand.
+pub fn depends_on_record_data(check: &GateCheck) -> bool {
+    matches!(check, GateCheck::Code(name) if name == "av_coverage")
+}
+
+/// Runs the gates of `procedure` guarding `spec` whose outcome does not depend on the new
+/// record's data ([`depends_on_record_data`]), as for a record of `spec` entered at `now`
+/// (R4-c: which records the case's state allows; L2-a, R14-c, R23-a: which gates still stand in
+/// the way). The first failing gate refuses, as in [`check_gates`].
+///
+/// Success does *not* mean that a record of `spec` will be accepted: its fields, the officers
+/// it names and its A/V coverage are checked only when it is entered.
+pub async fn check_gates_without_data(
+    case: &CaseView,
+    procedure: &ProcedureSpec,
+    spec: &RecordTypeSpec,
+    now: OffsetDateTime,
+    review_gate: &dyn LegalReviewGate,
+) -> Result<(), CoreError> {
+    let data = Map::new();
+    let candidate = Candidate {
+        spec,
+        data: &data,
+        event_time: now,
+        event_end: None,
+    };
+    run_gates(case, procedure, &candidate, review_gate, |check| {
+        !depends_on_record_data(check)
+    })
+    .await
+}
+
+/// Runs the gates guarding the candidate's type for which `wanted` holds, in rule-set order.
+async fn run_gates(
+    case: &CaseView,
+    procedure: &ProcedureSpec,
+    candidate: &Candidate<'_>,
+    review_gate: &dyn LegalReviewGate,
+    wanted: impl Fn(&GateCheck) -> bool,
+) -> Result<(), CoreError> {
     for gate in procedure
         .gates
         .iter()
-        .filter(|g| g.before == candidate.spec.id)
+        .filter(|g| g.before == candidate.spec.id && wanted(&g.check))
     {
         let failure: Option<String> = match &gate.check {
             GateCheck::RecordsExist(ids) => {

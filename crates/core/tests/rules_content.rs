@@ -394,6 +394,45 @@ fn names_are_ascii_snake_case_and_labels_are_chinese() {
 }
 
 #[test]
+fn help_texts_are_short_chinese_sentences_on_the_most_used_forms() {
+    let file = parsed();
+    let types = record_types(&file);
+    for spec in types.values() {
+        for field in all_fields(&spec.fields)
+            .into_iter()
+            .filter(|f| !f.help.is_empty())
+        {
+            let at = format!("{}.{}", spec.id, field.name);
+            assert!(has_han(&field.help), "{at} help {}", field.help);
+            // Shown under the field: a line or two, not a paragraph.
+            assert!(field.help.chars().count() <= 80, "{at} help is too long");
+            // An article is cited as 《…》第…条 (STYLE.md "Comments and citations").
+            if field.help.contains('《') {
+                assert!(
+                    field.help.contains('》') && field.help.contains("第"),
+                    "{at} help cites {}",
+                    field.help
+                );
+            }
+        }
+    }
+    for id in [
+        "summary_onsite_finding",
+        "penalty_on_the_spot_decision",
+        "r8_initiation",
+        "av_record",
+    ] {
+        assert!(
+            record_type(&types, id)
+                .fields
+                .iter()
+                .any(|f| !f.help.is_empty()),
+            "{id} has no help text"
+        );
+    }
+}
+
+#[test]
 fn no_supervisor_or_administrator_can_enter_any_record_citing_l2_a() {
     let file = parsed();
     for spec in record_types(&file).values() {

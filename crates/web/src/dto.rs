@@ -258,6 +258,69 @@ impl RecordInputDto {
     }
 }
 
+/// The answer of `POST /cases/{id}/records/check` when the record would be accepted. A record
+/// that would be refused is answered with the error `POST /cases/{id}/records` would give.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecordCheckDto {
+    /// Always `true`.
+    pub ok: bool,
+}
+
+/// Why a record type cannot be added now: the refusal's rule IDs, message and citation, in the
+/// shape of the error body of a refusal ([`crate::error::ErrorBody`] without its `code`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BlockedDto {
+    /// Requirement IDs joined with `,` (e.g. `L2-a`, `R4-c`); empty when none applies.
+    pub rule: String,
+    /// Chinese message: the rule set's own, verbatim.
+    pub message: String,
+    /// The article the rule rests on.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub citation: String,
+    /// Machine-readable details: the failing gate, the missing mandatory records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+impl From<liuhen_core::error::Refusal> for BlockedDto {
+    fn from(refusal: liuhen_core::error::Refusal) -> BlockedDto {
+        // The error body's own mapping, so that the two shapes cannot drift.
+        let body = ApiError::Refused(refusal).body();
+        BlockedDto {
+            rule: body.rule,
+            message: body.message,
+            citation: body.citation,
+            details: body.details,
+        }
+    }
+}
+
+/// One record type of a case's procedure and whether the caller could add it now (R4-c stage,
+/// roles, gates such as L2-a that the case's state alone decides).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecordOptionDto {
+    /// Record type id of the rule set, e.g. `r10_1_questioning_party`.
+    pub record_type: String,
+    /// Chinese name.
+    pub name: String,
+    /// Chinese name of the stage it would be recorded in; `null` for types of any stage.
+    pub stage: Option<String>,
+    /// Why it cannot be added now; `null` when only the form's own field values (checked on
+    /// submission) could stand in the way.
+    pub blocked: Option<BlockedDto>,
+}
+
+impl From<liuhen_core::service::RecordOption> for RecordOptionDto {
+    fn from(option: liuhen_core::service::RecordOption) -> RecordOptionDto {
+        RecordOptionDto {
+            record_type: option.record_type,
+            name: option.name,
+            stage: option.stage,
+            blocked: option.blocked.map(BlockedDto::from),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Registries
 

@@ -98,6 +98,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::list_cases, cases::open_case))
         .routes(routes!(cases::get_case))
         .routes(routes!(cases::list_records, cases::add_record))
+        .routes(routes!(cases::check_record))
+        .routes(routes!(cases::record_options))
         .routes(routes!(cases::case_deadlines))
         .routes(routes!(cases::todo))
         .routes(routes!(cases::request_access))

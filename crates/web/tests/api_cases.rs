@@ -548,3 +548,224 @@ async fn record_access_request_is_decided_by_the_head_and_views_are_audited() {
         case.text
     );
 }
+
+/// The JSON body of `POST /cases/{id}/records` for `input`.
+fn record_body(input: &liuhen_core::service::RecordInput) -> Value {
+    let format = |at: time::OffsetDateTime| {
+        at.format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    json!({
+        "record_type": input.record_type,
+        "event_time": format(input.event_time),
+        "event_end": input.event_end.map(format),
+        "data": Value::Object(input.data.clone()),
+    })
+}
+
+/// The case's stored records and the log size: what a dry run must leave as it was.
+async fn appended(api: &Api, case_id: &str) -> (usize, u64) {
+    let records = api
+        .get(
+            &format!("/api/v1/cases/{case_id}/records"),
+            &api.bearer("ahead").await,
+        )
+        .await;
+    let count = records.json.as_array().map_or(0, Vec::len);
+    let log = liuhen_core::ports::Store::log_state(api.district.store.as_ref())
+        .await
+        .unwrap();
+    (count, log.size)
+}
+
+/// A walker on a case opened over HTTP, to fill record data from the rule set.
+fn walker_on<'a>(api: &'a Api, case_id: &str) -> Walker<'a> {
+    let mut walker = Walker::new(&api.district, "penalty_ordinary");
+    walker.case_id = Some(liuhen_core::ids::CaseId::new(case_id).unwrap());
+    walker
+}
+
+#[tokio::test]
+async fn check_route_refuses_like_the_append_route_and_appends_nothing() {
+    let api = api().await;
+    let case_id = opened(&api).await;
+    let mut walker = walker_on(&api, &case_id);
+    let spec = walker.spec("r8_unit_opinion");
+    let mut input = walker.input("r8_unit_opinion").await;
+    let removed = spec
+        .fields
+        .iter()
+        .find(|field| field.required && field.when.is_none())
+        .unwrap()
+        .name
+        .clone();
+    input.data.remove(&removed);
+    let incomplete = record_body(&input);
+    let later_stage = record_body(&walker.input("r10_1_questioning_party").await);
+    for (user, body, status, code) in [
+        (
+            "uhead",
+            incomplete.clone(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "refused",
+        ),
+        (
+            "off1",
+            later_stage,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "refused",
+        ),
+        (
+            "sup",
+            incomplete.clone(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        ("offb", incomplete, StatusCode::NOT_FOUND, "not_found"),
+    ] {
+        let auth = api.bearer(user).await;
+        let before = appended(&api, &case_id).await;
+        let check = api
+            .post(
+                &format!("/api/v1/cases/{case_id}/records/check"),
+                &auth,
+                body.clone(),
+            )
+            .await;
+        let error = assert_error(&check, status, code);
+        assert_eq!(appended(&api, &case_id).await, before, "{user}: appended");
+        let append = api
+            .post(&format!("/api/v1/cases/{case_id}/records"), &auth, body)
+            .await;
+        assert_eq!(append.status, check.status, "{user}: {}", append.text);
+        assert_eq!(append.json, error, "{user}: same body as the append");
+    }
+    let missing = api
+        .post(
+            &format!("/api/v1/cases/{case_id}/records/check"),
+            &api.bearer("uhead").await,
+            json!({"record_type": "r8_unit_opinion", "event_time": "2024-10-08T11:00:00+08:00", "data": {}}),
+        )
+        .await;
+    let error = assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    assert!(error["rule"].as_str().unwrap().contains("R8-a"), "{error}");
+    // A malformed body is a 400, as for the append.
+    let malformed = api
+        .post(
+            &format!("/api/v1/cases/{case_id}/records/check"),
+            &api.bearer("uhead").await,
+            json!({"record_type": "r8_unit_opinion", "event_time": "yesterday"}),
+        )
+        .await;
+    assert_error(&malformed, StatusCode::BAD_REQUEST, "invalid");
+    // Each check that reached the core is audited once, as `check` (not as a `create`).
+    let entries = api.audit_entries().await;
+    let object = format!("case/{case_id}");
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.action == "check" && e.object == object)
+            .count(),
+        5,
+        "{entries:?}"
+    );
+    assert!(
+        !entries
+            .iter()
+            .any(|e| e.object.ends_with("/records/check") && e.outcome != "invalid"),
+        "{entries:?}"
+    );
+}
+
+#[tokio::test]
+async fn check_route_accepts_a_valid_record_and_appends_nothing() {
+    let api = api().await;
+    let case_id = opened(&api).await;
+    let mut walker = walker_on(&api, &case_id);
+    let body = record_body(&walker.input("r8_unit_opinion").await);
+    let auth = api.bearer("uhead").await;
+    let before = appended(&api, &case_id).await;
+    let check = api
+        .post(
+            &format!("/api/v1/cases/{case_id}/records/check"),
+            &auth,
+            body.clone(),
+        )
+        .await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.text);
+    assert_eq!(check.json, json!({"ok": true}));
+    assert_eq!(appended(&api, &case_id).await, before, "the check appended");
+    let append = api
+        .post(&format!("/api/v1/cases/{case_id}/records"), &auth, body)
+        .await;
+    assert_eq!(append.status, StatusCode::CREATED, "{}", append.text);
+    assert_eq!(appended(&api, &case_id).await.0, before.0 + 1);
+}
+
+#[tokio::test]
+async fn record_options_list_a_blocked_type_with_its_rule() {
+    let api = api().await;
+    let case_id = opened(&api).await;
+    let reply = api
+        .get(
+            &format!("/api/v1/cases/{case_id}/record-options"),
+            &api.bearer("off1").await,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let options = reply.json.as_array().unwrap();
+    let option = |record_type: &str| {
+        options
+            .iter()
+            .find(|o| o["record_type"] == record_type)
+            .unwrap_or_else(|| panic!("{record_type} not listed: {}", reply.text))
+    };
+    let first = &options[0];
+    assert_eq!(first["record_type"], "r8_initiation", "{}", reply.text);
+    assert_eq!(first["stage"], "启动");
+    // Open to an officer: blocked is null.
+    assert_eq!(option("r9_complaint")["blocked"], Value::Null);
+    let av = option("av_record");
+    assert_eq!(av["stage"], Value::Null);
+    assert_eq!(av["blocked"], Value::Null);
+    // A type of a later stage: blocked by the stage rule, in the error body's shape.
+    let later = option("r10_1_questioning_party");
+    assert_eq!(later["name"], "询问当事人");
+    assert_eq!(later["stage"], "调查取证");
+    let blocked = &later["blocked"];
+    assert!(
+        blocked["rule"].as_str().unwrap().contains("R4-c"),
+        "{blocked}"
+    );
+    assert!(
+        blocked["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{blocked}"
+    );
+    assert!(blocked["citation"].is_string(), "{blocked}");
+    // The same refusal the append gives.
+    let input = walker_on(&api, &case_id)
+        .input("r10_1_questioning_party")
+        .await;
+    let append = api
+        .post(
+            &format!("/api/v1/cases/{case_id}/records"),
+            &api.bearer("off1").await,
+            record_body(&input),
+        )
+        .await;
+    let error = assert_error(&append, StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    assert_eq!(error["rule"], blocked["rule"]);
+    assert_eq!(error["message"], blocked["message"]);
+    // A case of another body is not revealed.
+    let other = api
+        .get(
+            &format!("/api/v1/cases/{case_id}/record-options"),
+            &api.bearer("offb").await,
+        )
+        .await;
+    assert_error(&other, StatusCode::NOT_FOUND, "not_found");
+}

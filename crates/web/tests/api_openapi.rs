@@ -18,6 +18,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{id}"),
     ("get", "/api/v1/cases/{id}/records"),
     ("post", "/api/v1/cases/{id}/records"),
+    ("post", "/api/v1/cases/{id}/records/check"),
+    ("get", "/api/v1/cases/{id}/record-options"),
     ("get", "/api/v1/cases/{id}/deadlines"),
     ("get", "/api/v1/todo"),
     ("get", "/api/v1/reviews/pending"),

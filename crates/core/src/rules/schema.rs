@@ -303,6 +303,10 @@ pub struct FieldSpec {
     /// Requirement IDs that demand this field (default: the record type's).
     #[serde(default)]
     pub requires: Vec<String>,
+    /// Help text shown under the field in forms (Chinese): what to write, and the article that
+    /// asks for it. Empty when the label says enough.
+    #[serde(default)]
+    pub help: String,
 }
 
 fn yes() -> bool {

@@ -1,5 +1,6 @@
 //! Case commands and queries: open, add records, read (audited), list, to-do, R30 access,
-//! rebuild.
+//! rebuild. The rules a new record must pass are in `check.rs`, shared with the dry run
+//! `check_record`.
 
 use std::collections::BTreeMap;
 
@@ -7,14 +8,14 @@ use liuhen_calendar::{DeadlineStatus, StatusPolicy, deadline_status};
 use serde_json::{Map, Value};
 use time::{Date, OffsetDateTime};
 
+use super::check::{CheckedRecord, audit_outcome};
 use super::{Ctx, MAX_ATTEMPTS, Services, to_value};
 use crate::case::{
     self, AccessDecisionData, AccessOutcome, AccessRequestData, CaseOpened, CaseStatus, CaseView,
-    check_refs, check_stage, fold_case,
+    fold_case,
 };
 use crate::deadlines::case_deadlines;
 use crate::error::{CoreError, Refusal};
-use crate::gates::{AV_MAX_GAP, Candidate, RecordCheck, check_gates};
 use crate::ids::{BodyId, CaseId, LogIndex, PowerItemId, RequirementId, StreamId, StreamSeq};
 use crate::ports::{
     AppendBatch, DeadlineQuery, DeadlineRow, Digest32, NewRecord, Projection, ProjectionItem,
@@ -24,8 +25,8 @@ use crate::record::{Actor, FileRef, Record};
 use crate::registry::{self, BodyKind, BodyView, NumberAssigned, OfficerView, PowerItemView};
 use crate::role::Role;
 use crate::rules::RuleSet;
-use crate::rules::fields::{CONFIDENTIALITY_FIELD, named_officers, validate_data};
-use crate::rules::schema::{FieldType, GateCheck, ProcedureSpec, RecordTypeSpec};
+use crate::rules::fields::CONFIDENTIALITY_FIELD;
+use crate::rules::schema::{FieldType, RecordTypeSpec};
 
 /// P10: days an approved party access stays open (R30-c).
 pub const ACCESS_WINDOW_DAYS: i64 = 7;
@@ -123,7 +124,12 @@ pub struct RebuildReport {
     pub deadlines: u64,
 }
 
-fn refused(ids: &[&str], message: String, citation: &str, details: Vec<String>) -> CoreError {
+pub(super) fn refused(
+    ids: &[&str],
+    message: String,
+    citation: &str,
+    details: Vec<String>,
+) -> CoreError {
     CoreError::Refused(Refusal {
         ids: ids.iter().map(|id| RequirementId::new(*id)).collect(),
         message,
@@ -132,7 +138,7 @@ fn refused(ids: &[&str], message: String, citation: &str, details: Vec<String>) 
     })
 }
 
-fn shanghai_date(time: OffsetDateTime) -> Date {
+pub(super) fn shanghai_date(time: OffsetDateTime) -> Date {
     time.to_offset(crate::CHINA_OFFSET).date()
 }
 
@@ -338,7 +344,11 @@ impl Services {
     }
 
     /// Loads a case the caller may read, or NotFound (never revealing other bodies' cases).
-    async fn readable_case(&self, ctx: &Ctx, case_id: &CaseId) -> Result<CaseView, CoreError> {
+    pub(super) async fn readable_case(
+        &self,
+        ctx: &Ctx,
+        case_id: &CaseId,
+    ) -> Result<CaseView, CoreError> {
         let view: Option<CaseView> = self
             .projection_as(ProjectionKind::Case, case_id.as_str())
             .await?;
@@ -348,53 +358,7 @@ impl Services {
         }
     }
 
-    /// Why a district-wide role without a role in `body` may not write there, in the rule set's
-    /// words: SUPERVISOR reads every body and writes none (`supervisor_read_only`, L13-a,
-    /// D15-b); SYSADMIN, SECADMIN and AUDITOR perform no legal step (`admin_no_legal_steps`,
-    /// L2-a). `Forbidden` (403), as for every write outside the caller's roles; `None` when the
-    /// caller holds a role in the body or no such district role. `body = None`: the body is not
-    /// known (a case the caller cannot read).
-    fn district_write_refusal(&self, ctx: &Ctx, body: Option<&BodyId>) -> Option<CoreError> {
-        if body.is_some_and(|body| !ctx.roles_for(body).is_empty()) {
-            return None;
-        }
-        let (key, fallback_ids, fallback): (_, &[&str], _) = if ctx.has_district(Role::Supervisor) {
-            (
-                "supervisor_read_only",
-                &["L13-a", "D15-b"],
-                "监督人员只能查看，不能录入或者修改案件记录",
-            )
-        } else if [Role::SysAdmin, Role::SecAdmin, Role::Auditor]
-            .into_iter()
-            .any(|role| ctx.has_district(role))
-        {
-            (
-                "admin_no_legal_steps",
-                &["L2-a"],
-                "系统管理员、安全管理员、审计管理员不能实施或者绕过任何执法步骤",
-            )
-        } else {
-            return None;
-        };
-        let refusal = body
-            .and_then(|body| self.rules.effective(body, self.now().date()))
-            .or_else(|| self.rules.sets().first().map(AsRef::as_ref))
-            .map_or_else(
-                || Refusal {
-                    ids: fallback_ids
-                        .iter()
-                        .map(|id| RequirementId::new(*id))
-                        .collect(),
-                    message: fallback.to_owned(),
-                    citation: String::new(),
-                    details: Vec::new(),
-                },
-                |set| set.refusal(key, fallback_ids, fallback, Vec::new()),
-            );
-        Some(CoreError::Forbidden(Box::new(refusal)))
-    }
-
-    fn rule_set_on(&self, body: &BodyId, date: Date) -> Result<&RuleSet, CoreError> {
+    pub(super) fn rule_set_on(&self, body: &BodyId, date: Date) -> Result<&RuleSet, CoreError> {
         self.rules.effective(body, date).ok_or_else(|| {
             refused(
                 &["D16-a"],
@@ -403,92 +367,6 @@ impl Services {
                 vec![date.to_string()],
             )
         })
-    }
-
-    /// The role the caller acts in for a record type: one of the type's roles held for `body`.
-    fn acting_role(
-        ctx: &Ctx,
-        set: &RuleSet,
-        spec: &RecordTypeSpec,
-        body: &BodyId,
-    ) -> Result<Role, CoreError> {
-        let held = ctx.roles_for(body);
-        let allowed: Vec<Role> = spec
-            .roles
-            .iter()
-            .filter_map(|code| Role::from_code(code))
-            .collect();
-        if let Some(role) = allowed.iter().find(|role| held.contains(role)) {
-            return Ok(*role);
-        }
-        let mut refusal = set.refusal(
-            "role_refused",
-            &[],
-            &format!("当前角色无权录入「{}」", spec.name),
-            vec![spec.id.clone()],
-        );
-        if refusal.ids.is_empty() {
-            refusal.ids = spec.requires.iter().map(RequirementId::new).collect();
-            refusal.citation = spec.citation.clone();
-        }
-        refusal.message = format!("{}（允许：{}）", refusal.message, spec.roles.join("、"));
-        Err(CoreError::Refused(refusal))
-    }
-
-    /// Every officer named in the record is registered with the case's body and holds a
-    /// credential valid on the event date for the case's domain (D7-a); `min_officers` distinct
-    /// officers in `officers` (《行政处罚法》第四十二条).
-    async fn check_officers(
-        &self,
-        set: &RuleSet,
-        spec: &RecordTypeSpec,
-        data: &Map<String, Value>,
-        body: &BodyView,
-        domain: Option<&str>,
-        event_date: Date,
-    ) -> Result<(), CoreError> {
-        let mut valid = Vec::new();
-        for officer_id in named_officers(spec, data) {
-            let officer: Option<OfficerView> = self
-                .projection_as(ProjectionKind::Officer, &officer_id)
-                .await?;
-            let delegating = body
-                .profile
-                .entrustment
-                .as_ref()
-                .map(|e| &e.delegating_body);
-            let ok = officer.as_ref().is_some_and(|officer| {
-                (officer.body == body.id || Some(&officer.body) == delegating)
-                    && officer.has_valid_credential(event_date, domain)
-            });
-            if !ok {
-                return Err(CoreError::Refused(set.refusal(
-                    "credential_invalid",
-                    &["D7-a"],
-                    &format!("执法人员 {officer_id} 在 {event_date} 无有效执法证件或不属于本主体"),
-                    vec![officer_id],
-                )));
-            }
-            valid.push(officer_id);
-        }
-        if spec.min_officers > 0 {
-            let count = data
-                .get("officers")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
-            if count < spec.min_officers as usize {
-                return Err(CoreError::Refused(set.refusal(
-                    "min_officers",
-                    &["D7-a"],
-                    &format!(
-                        "执法人员不得少于{}人（《中华人民共和国行政处罚法》第四十二条）",
-                        spec.min_officers
-                    ),
-                    vec![count.to_string()],
-                )));
-            }
-        }
-        Ok(())
     }
 
     fn number_requests(
@@ -580,129 +458,17 @@ impl Services {
         Ok((records, texts))
     }
 
-    /// Input checks common to every case record: times, data, refs.
-    fn check_input(&self, input: &RecordInput) -> Result<(), CoreError> {
-        if let Some(end) = input.event_end
-            && end < input.event_time
-        {
-            return Err(CoreError::Invalid {
-                field: "event_end".into(),
-                reason: "结束时间早于开始时间".into(),
-            });
-        }
-        // R3-d: event times are facts of the past; a few minutes of clock skew are tolerated.
-        if input.event_time > self.now() + time::Duration::minutes(5) {
-            return Err(CoreError::Invalid {
-                field: "event_time".into(),
-                reason: "事件时间晚于当前时间".into(),
-            });
-        }
-        Ok(())
-    }
-
-    /// Runs every rule a new record of `spec` must pass in `view` (except stage rules, which
-    /// the caller runs for non-intake records).
-    #[allow(clippy::too_many_arguments)]
-    async fn check_rules(
-        &self,
-        view: &CaseView,
-        set: &RuleSet,
-        procedure: &ProcedureSpec,
-        spec: &RecordTypeSpec,
-        input: &RecordInput,
-        body: &BodyView,
-    ) -> Result<(), CoreError> {
-        for field in spec
-            .fields
-            .iter()
-            .filter(|f| f.field_type == FieldType::DocNumber)
-        {
-            if input.data.get(&field.name).is_some_and(|v| !v.is_null()) {
-                return Err(CoreError::Invalid {
-                    field: field.name.clone(),
-                    reason: "文号由系统在签发时分配（R26-b）".into(),
-                });
-            }
-        }
-        validate_data(spec, &input.data)?;
-        if input
-            .data
-            .get(CONFIDENTIALITY_FIELD)
-            .and_then(Value::as_str)
-            == Some("国家秘密")
-            && !input.files.is_empty()
-        {
-            // D10-b / R30-d: the platform is not a classified system; only placeholders.
-            return Err(refused(
-                &["D10-b", "R30-d"],
-                "国家秘密事项只能登记占位信息，不能上传内容".into(),
-                "",
-                vec![],
-            ));
-        }
-        check_refs(view, spec, &input.data)?;
-        let event_date = shanghai_date(input.event_time);
-        self.check_officers(
-            set,
-            spec,
-            &input.data,
-            body,
-            view.domain.as_deref(),
-            event_date,
-        )
-        .await?;
-        let candidate = Candidate {
-            spec,
-            data: &input.data,
-            event_time: input.event_time,
-            event_end: input.event_end,
-        };
-        check_gates(view, set, procedure, &candidate, self.review_gate.as_ref()).await?;
-        // R5-a applies to every needs_av type, whether or not the rule set names the gate.
-        let has_gate = procedure.gates.iter().any(|g| {
-            g.before == spec.id
-                && matches!(&g.check, GateCheck::Code(name) if name == "av_coverage")
-        });
-        if spec.needs_av && !has_gate {
-            let refs: Vec<StreamSeq> = input
-                .data
-                .get("av_records")
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(Value::as_u64)
-                        .map(StreamSeq)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let end = input.event_end.unwrap_or(input.event_time);
-            if case::av_gap(view, &refs, input.event_time, end, AV_MAX_GAP).is_some() {
-                return Err(CoreError::Refused(set.refusal(
-                    "av_coverage",
-                    &["R5-a"],
-                    "该执法活动须全程音像记录，关联的音像记录未覆盖全过程（间隔不得超过60秒）",
-                    vec![spec.id.clone()],
-                )));
-            }
-        }
-        Ok(())
-    }
-
     async fn audit_refusal(&self, ctx: &Ctx, object: &str, err: &CoreError) {
-        let outcome = match err {
-            CoreError::Refused(refusal) => refusal
-                .ids
-                .iter()
-                .map(RequirementId::as_str)
-                .collect::<Vec<_>>()
-                .join(","),
-            CoreError::Forbidden(_) => "forbidden".to_owned(),
-            CoreError::NotFound(_) => "not_found".to_owned(),
-            _ => return,
-        };
+        if !matches!(
+            err,
+            CoreError::Refused(_) | CoreError::Forbidden(_) | CoreError::NotFound(_)
+        ) {
+            return;
+        }
         // Blocked attempts are logged (L2-a); a failing audit write must not hide the refusal.
-        let _ = self.audit(ctx, "refused", object, &outcome).await;
+        let _ = self
+            .audit(ctx, "refused", object, &audit_outcome(err))
+            .await;
     }
 
     /// Opens a case with its intake record (R7-a, R8-a, R9-a); the intake's outcome may end it
@@ -995,16 +761,7 @@ impl Services {
         input: &RecordInput,
         use_cached_head: bool,
     ) -> Result<Receipt, CoreError> {
-        if input.record_type == case::types::ACCESS_REQUEST
-            || input.record_type == case::types::ACCESS_DECISION
-            || input.record_type == case::types::CASE_OPENED
-        {
-            return Err(CoreError::Invalid {
-                field: "record_type".into(),
-                reason: "该记录类型只能由专门的操作生成".into(),
-            });
-        }
-        self.check_input(input)?;
+        self.check_record_input(input)?;
         let stream = StreamId::case(case_id);
         let lock = self.stream_lock(&stream);
         let _guard = lock.lock().await;
@@ -1022,125 +779,20 @@ impl Services {
                 Ok(Some(found)) => found,
                 // The projection moved between the two reads (another process): re-read.
                 Ok(None) => continue,
-                // An administrator cannot read the case, but the answer to a legal step is the
-                // same whether it exists or not (L2-a).
-                Err(err) => {
-                    return Err(self.district_write_refusal(ctx, None).unwrap_or(err));
-                }
+                Err(err) => return Err(self.unreadable_case_error(ctx, err)),
             };
-            if let Some(err) = self.district_write_refusal(ctx, Some(&view.body)) {
-                // SUPERVISOR reads all bodies and writes none.
-                return Err(err);
-            }
-            let event_date = shanghai_date(input.event_time);
-            let set = self.rule_set_on(&view.body, event_date)?;
-            let body: BodyView = self
-                .projection_as(ProjectionKind::Body, view.body.as_str())
-                .await?
-                .ok_or_else(|| CoreError::NotFound(format!("body/{}", view.body)))?;
-            // R29-b (an archived case is read-only), R29-d (an archivist): service/evidence.rs.
-            self.check_archive_access(&view, set, input).await?;
-            let mut data = input.data.clone();
-            let mut number_requests = Vec::new();
-            let role;
-            if input.record_type == case::types::VOID {
-                // R4-a: void with a reason; by a head of the body or the record's own author.
-                let target = input
-                    .supersedes
-                    .and_then(|seq| view.record(seq))
-                    .filter(|r| r.is_effective())
-                    .ok_or_else(|| CoreError::Invalid {
-                        field: "supersedes".into(),
-                        reason: "须指明要作废的有效记录".into(),
-                    })?;
-                let reason_ok = data
-                    .get("reason")
-                    .and_then(Value::as_str)
-                    .is_some_and(|r| !r.trim().is_empty());
-                if !reason_ok || data.len() != 1 {
-                    return Err(refused(
-                        &["R4-a"],
-                        "作废记录须写明理由（reason）".into(),
-                        "",
-                        vec!["reason".into()],
-                    ));
-                }
-                let held = ctx.roles_for(&view.body);
-                role = if held.contains(&Role::AgencyHead) {
-                    Role::AgencyHead
-                } else if held.contains(&Role::UnitHead) {
-                    Role::UnitHead
-                } else if target.user == ctx.user && held.contains(&target.role) {
-                    target.role
-                } else {
-                    return Err(refused(
-                        &["R4-a"],
-                        "只有记录录入人或负责人可以作废记录".into(),
-                        "",
-                        vec![],
-                    ));
-                };
-            } else {
-                let procedure = set.procedure(&view.procedure).ok_or_else(|| {
-                    refused(
-                        &["D16-a"],
-                        format!("规则集 {} 中没有程序 {}", set.id, view.procedure),
-                        "",
-                        vec![],
-                    )
-                })?;
-                let spec =
-                    set.record_type(&input.record_type)
-                        .ok_or_else(|| CoreError::Invalid {
-                            field: "record_type".into(),
-                            reason: format!("未知记录类型：{}", input.record_type),
-                        })?;
-                role = Self::acting_role(ctx, set, spec, &view.body)?;
-                match input.supersedes {
-                    Some(old) => {
-                        let target =
-                            view.record(old)
-                                .filter(|r| r.is_effective())
-                                .ok_or_else(|| CoreError::Invalid {
-                                    field: "supersedes".into(),
-                                    reason: "须指明要更正的有效记录".into(),
-                                })?;
-                        if target.record_type != spec.id {
-                            return Err(CoreError::Invalid {
-                                field: "supersedes".into(),
-                                reason: "更正记录须与原记录类型相同（R4-a）".into(),
-                            });
-                        }
-                        if view.status == CaseStatus::NotInitiated {
-                            check_stage(&view, set, procedure, spec)?;
-                        }
-                    }
-                    None => check_stage(&view, set, procedure, spec)?,
-                }
-                self.check_rules(&view, set, procedure, spec, input, &body)
-                    .await?;
-                number_requests = self.number_requests(spec, &body, event_date.year());
-            }
-            // L2-a, L3, L6–L10, L12-c: the legal-review workflow checks its own records (and
-            // voids of them) and supplies platform-computed fields (issue 7).
-            let platform_fields = self
-                .review_gate
-                .check_record(&RecordCheck {
-                    case: &view,
-                    set,
-                    user: &ctx.user,
-                    officer: ctx.officer.as_ref(),
-                    role,
-                    record_type: &input.record_type,
-                    data: &input.data,
-                    event_time: input.event_time,
-                    supersedes: input.supersedes,
-                    now: self.now(),
-                })
-                .await?;
-            data.extend(platform_fields);
-            // R27-b transcripts, R29-b approvals and file hashes at archiving (evidence.rs).
-            data.extend(self.check_archive_records(ctx, &view, set, input).await?);
+            // Role, body scope, stage, fields, credentials, refs, gates, legal-review workflow
+            // and archiving: the same checks `check_record` runs (service/check.rs).
+            let CheckedRecord {
+                set,
+                role,
+                body,
+                spec,
+                mut data,
+            } = self.check_case_record(ctx, &view, input).await?;
+            let number_requests = spec.map_or_else(Vec::new, |spec| {
+                self.number_requests(spec, &body, shanghai_date(input.event_time).year())
+            });
             // `head` was read under the stream lock; a writer in another process is caught by
             // the store's seq check (Conflict → retry).
             let mut records = Vec::new();

@@ -978,26 +978,38 @@ impl Services {
         set: &RuleSet,
         input: &RecordInput,
     ) -> Result<(), CoreError> {
-        let record_type = input.record_type.as_str();
+        let supplementary_approval = input.record_type == HEAD_APPROVAL
+            && input.supersedes.is_none()
+            && input.data.get("matter").and_then(Value::as_str) == Some(SUPPLEMENTARY_MATTER);
+        self.check_archive_state(view, set, &input.record_type, supplementary_approval)
+            .await
+    }
+
+    /// [`Services::check_archive_access`] for a record of `record_type`, given whether it is the
+    /// head's approval of a supplementary filing (R29-b) — or, asked before its form is filled
+    /// in (`record_options`), whether it could be one.
+    pub(super) async fn check_archive_state(
+        &self,
+        view: &CaseView,
+        set: &RuleSet,
+        record_type: &str,
+        supplementary_approval: bool,
+    ) -> Result<(), CoreError> {
         let archived = view.first(ARCHIVE).map(|r| r.seq);
         match archived {
-            Some(archive_seq) => {
-                let approval = record_type == HEAD_APPROVAL
-                    && input.supersedes.is_none()
-                    && input.data.get("matter").and_then(Value::as_str)
-                        == Some(SUPPLEMENTARY_MATTER);
-                if !(approval || record_type == SUPPLEMENTARY_FILING) {
-                    let mut refusal = set.refusal(
-                        "r29b_archived_read_only",
-                        &["R29-b"],
-                        "案件已立卷归档，案卷只读；归档后补充材料的，须经行政执法机关负责人批准（审批事项：补充归档），以补充归档方式录入",
-                        vec![record_type.to_owned(), format!("archived at {}", archive_seq.0)],
-                    );
-                    refusal.message =
-                        format!("{}（归档记录：第{}号）", refusal.message, archive_seq.0);
-                    return Err(CoreError::Refused(refusal));
-                }
+            Some(archive_seq)
+                if !(supplementary_approval || record_type == SUPPLEMENTARY_FILING) =>
+            {
+                let mut refusal = set.refusal(
+                    "r29b_archived_read_only",
+                    &["R29-b"],
+                    "案件已立卷归档，案卷只读；归档后补充材料的，须经行政执法机关负责人批准（审批事项：补充归档），以补充归档方式录入",
+                    vec![record_type.to_owned(), format!("archived at {}", archive_seq.0)],
+                );
+                refusal.message = format!("{}（归档记录：第{}号）", refusal.message, archive_seq.0);
+                return Err(CoreError::Refused(refusal));
             }
+            Some(_) => {}
             None if record_type == SUPPLEMENTARY_FILING => {
                 return Err(CoreError::Refused(set.refusal(
                     "r29b_not_archived",

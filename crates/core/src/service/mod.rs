@@ -13,6 +13,7 @@
 //! a conflicting command re-reads and retries, at most [`MAX_ATTEMPTS`] times.
 
 mod cases;
+mod check;
 pub mod disclosure;
 pub mod evidence;
 pub mod review;
@@ -48,6 +49,7 @@ use crate::rules::RuleBook;
 pub use cases::{
     CaseFilter, CaseReceipt, OpenCase, RebuildReport, RecordInput, RecordView, TodoItem,
 };
+pub use check::RecordOption;
 
 /// Attempts of one command against concurrent writers before giving up with `Conflict`.
 pub const MAX_ATTEMPTS: usize = 64;

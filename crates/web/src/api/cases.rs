@@ -4,16 +4,17 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use liuhen_core::ids::{CaseId, StreamSeq};
 
 use crate::dto::{
     AccessDecisionInput, AccessRequestInput, CaseCreated, CaseDto, CaseListItem, CaseListQuery,
-    DeadlineDto, DeadlinesQuery, OpenCaseRequest, ReceiptDto, RecordDto, RecordInputDto,
-    TodoItemDto, TodoQuery, parse_date, parse_id,
+    DeadlineDto, DeadlinesQuery, OpenCaseRequest, ReceiptDto, RecordCheckDto, RecordDto,
+    RecordInputDto, RecordOptionDto, TodoItemDto, TodoQuery, parse_date, parse_id,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AppJson, AppPath, AppQuery};
-use crate::session::Authenticated;
+use crate::session::{Audited, Authenticated};
 use crate::state::AppState;
 
 pub(crate) fn case_id(text: &str) -> Result<CaseId, ApiError> {
@@ -160,6 +161,81 @@ pub(crate) async fn add_record(
         .add_record(&auth.ctx, &case_id(&id)?, input.to_core()?)
         .await?;
     Ok((StatusCode::CREATED, AppJson(receipt.into())))
+}
+
+/// Checks a record exactly as `POST /cases/{id}/records` would — roles, stage rules (R4-c),
+/// fields, credentials, gates such as legal review (L2-a), the legal-review workflow and
+/// archiving — without recording anything: no record, no document number, no change to the
+/// case. 200 `{"ok": true}` when the append would accept it (barring a concurrent change);
+/// otherwise the append's own error (status and body). Audited as `check`.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/records/check",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    request_body = RecordInputDto,
+    responses(
+        (status = 200, description = "The record would be accepted; nothing was recorded", body = RecordCheckDto),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Role may not write (e.g. SUPERVISOR), or CSRF", body = ErrorBody),
+        (status = 404, description = "No such case, or outside the caller's scope", body = ErrorBody),
+        (status = 422, description = "The append would be refused by a rule or gate (e.g. `L2-a`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub(crate) async fn check_record(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    AppPath(id): AppPath<String>,
+    AppJson(input): AppJson<RecordInputDto>,
+) -> Result<Response, ApiError> {
+    let case_id = case_id(&id)?;
+    let input = input.to_core()?;
+    let result = state
+        .services
+        .check_record(&auth.ctx, &case_id, &input)
+        .await;
+    let mut response = match result {
+        Ok(()) => AppJson(RecordCheckDto { ok: true }).into_response(),
+        Err(err) => ApiError::from(err).into_response(),
+    };
+    // The core audited the check with its outcome, whatever it was (R4-b); the middleware's
+    // `create` entry would record a write that did not happen.
+    response.extensions_mut().insert(Audited);
+    Ok(response)
+}
+
+/// Every record type of the case's procedure (stage by stage, then those of any stage) with
+/// whether the caller could add it now, and if not the rule that blocks it (role, stage R4-c,
+/// archived case R29-b, gates such as L2-a, R14-c, R23-a), as a form needs it before anything
+/// is filled in. `blocked: null` does not promise acceptance: the fields, named officers and
+/// A/V coverage are checked on submission (or by `POST /cases/{id}/records/check`). Audited
+/// read (R4-b).
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/record-options",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "Record types in form order, each with what blocks it", body = [RecordOptionDto]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such case, or outside the caller's scope", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub(crate) async fn record_options(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    AppPath(id): AppPath<String>,
+) -> Result<AppJson<Vec<RecordOptionDto>>, ApiError> {
+    let options = state
+        .services
+        .record_options(&auth.ctx, &case_id(&id)?)
+        .await?;
+    Ok(AppJson(
+        options.into_iter().map(RecordOptionDto::from).collect(),
+    ))
 }
 
 /// Every obligation of one case (met and open) with its status on the day asked, reckoned on
