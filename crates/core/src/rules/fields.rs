@@ -18,6 +18,10 @@ pub const CONFIDENTIALITY_LABELS: &[&str] =
 /// Name of the confidentiality field every record type accepts (R30-d).
 pub const CONFIDENTIALITY_FIELD: &str = "confidentiality";
 
+/// The field every record may carry when it corrects (supersedes) another: why (R4-a). Like
+/// the confidentiality label, it is accepted on every record type without being declared.
+pub const CORRECTION_REASON_FIELD: &str = "correction_reason";
+
 const MAX_TEXT_CHARS: usize = 500;
 const MAX_LONG_TEXT_CHARS: usize = 20_000;
 const MAX_LIST_ITEMS: usize = 1_000;
@@ -64,6 +68,11 @@ pub fn validate_data(spec: &RecordTypeSpec, data: &Map<String, Value>) -> Result
                     "须为 普通/个人隐私/商业秘密/依法保密/国家秘密 之一（R30-d）",
                 ));
             }
+            continue;
+        }
+        if name == CORRECTION_REASON_FIELD {
+            // R4-a: a correction says why the record it supersedes was wrong.
+            check_text(value, name, MAX_TEXT_CHARS)?;
             continue;
         }
         let Some(field) = spec.fields.iter().find(|f| &f.name == name) else {

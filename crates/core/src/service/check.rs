@@ -398,7 +398,15 @@ impl Services {
             refusal.ids = spec.requires.iter().map(RequirementId::new).collect();
             refusal.citation = spec.citation.clone();
         }
-        refusal.message = format!("{}（允许：{}）", refusal.message, spec.roles.join("、"));
+        // The roles in words, not codes: the message reaches a user's screen.
+        let allowed: Vec<String> = spec
+            .roles
+            .iter()
+            .map(|code| {
+                Role::from_code(code).map_or_else(|| code.clone(), |r| r.label().to_owned())
+            })
+            .collect();
+        refusal.message = format!("{}（允许：{}）", refusal.message, allowed.join("、"));
         Err(CoreError::Refused(refusal))
     }
 
