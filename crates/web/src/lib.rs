@@ -42,6 +42,7 @@ pub mod serve;
 pub mod session;
 mod signed_checkpoint;
 pub mod state;
+pub mod workbench;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -256,6 +257,9 @@ pub fn app(state: AppState) -> Router {
     let media_router = media_router
         .layer(RequestBodyLimitLayer::new(evidence_limit))
         .layer(DefaultBodyLimit::disable());
+    // The workbench's record form has its own (evidence) body limit; it is merged with the
+    // media routes, outside the JSON limits.
+    let workbench_router = workbench::router(&state);
     api_router
         .merge(portal::router(&state))
         .fallback(middleware::not_found)
@@ -266,6 +270,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(state.config.body_limit))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .merge(media_router)
+        .merge(workbench_router)
         .layer(middleware)
         .with_state(state)
 }

@@ -22,6 +22,7 @@
 //! evidence_limit_bytes = 17179869184  # largest evidence file (16 GiB); upload routes only
 //! request_timeout_secs = 30
 //! session_ttl_hours = 8
+//! idle_timeout_minutes = 30           # workbench: sign out after this long without a request
 //! auth_cache_ttl_ms = 2000            # reuse a resolved sign-in this long; 0 = never (multi-node: how
 //!                                     # long another node's sign-out or role change may lag)
 //! login_max_failures = 5
@@ -175,6 +176,13 @@ impl ServeConfig {
         if let Some(value) = http.session_ttl_hours {
             web.session_ttl = time::Duration::hours(i64::from(value.clamp(1, 24 * 7)));
         }
+        if let Some(value) = http.idle_timeout_minutes {
+            web.idle_timeout = time::Duration::minutes(i64::from(value.clamp(1, 24 * 60)));
+        }
+        // Seconds, for tests that let a session run idle; overrides the minutes.
+        if let Some(value) = http.idle_timeout_seconds {
+            web.idle_timeout = time::Duration::seconds(i64::from(value.clamp(5, 24 * 3600)));
+        }
         if let Some(value) = http.auth_cache_ttl_ms {
             // At most a minute: the cache trades staleness across nodes for reads.
             web.auth_cache_ttl = std::time::Duration::from_millis(value.min(60_000));
@@ -212,6 +220,8 @@ struct HttpSection {
     evidence_limit_bytes: Option<u64>,
     request_timeout_secs: Option<u64>,
     session_ttl_hours: Option<u32>,
+    idle_timeout_minutes: Option<u32>,
+    idle_timeout_seconds: Option<u32>,
     auth_cache_ttl_ms: Option<u64>,
     login_max_failures: Option<u32>,
     login_window_minutes: Option<u32>,
@@ -447,6 +457,7 @@ mod tests {
             [http]
             secure_cookies = false
             session_ttl_hours = 4
+            idle_timeout_minutes = 10
             evidence_limit_bytes = 1073741824
             auth_cache_ttl_ms = 0
         "#;
@@ -471,6 +482,7 @@ mod tests {
                 .unwrap();
         assert_eq!(moved.search_dir(), Path::new("/d/idx"));
         assert_eq!(config.web.session_ttl, time::Duration::hours(4));
+        assert_eq!(config.web.idle_timeout, time::Duration::minutes(10));
         assert!(config.web.auth_cache_ttl.is_zero());
         assert_eq!(
             defaults.web.auth_cache_ttl,

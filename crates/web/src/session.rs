@@ -57,7 +57,7 @@ pub(crate) struct ClientIp(pub(crate) Option<String>);
 pub(crate) struct AuditSlot(pub(crate) Arc<Mutex<Option<UserId>>>);
 
 impl AuditSlot {
-    fn set(&self, user: &UserId) {
+    pub(crate) fn set(&self, user: &UserId) {
         let mut slot = self
             .0
             .lock()
@@ -99,7 +99,7 @@ pub struct Authenticated {
     pub source: TokenSource,
 }
 
-fn token_hash(token: &str) -> Digest32 {
+pub(crate) fn token_hash(token: &str) -> Digest32 {
     let mut out = [0u8; 32];
     out.copy_from_slice(&Sha256::digest(token.as_bytes()));
     out
@@ -113,7 +113,9 @@ fn random_token() -> Result<String, ApiError> {
 
 /// The token of the request: bearer first, then the cookie. A malformed `Authorization` header
 /// is an error rather than a fall-through to the cookie, so a program's mistake is not masked.
-fn request_token(headers: &HeaderMap) -> Result<Option<(String, TokenSource)>, ApiError> {
+pub(crate) fn request_token(
+    headers: &HeaderMap,
+) -> Result<Option<(String, TokenSource)>, ApiError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let text = value.to_str().map_err(|_| ApiError::Unauthenticated)?;
         let Some((scheme, token)) = text.split_once(' ') else {
@@ -178,7 +180,7 @@ impl FromRequestParts<AppState> for Authenticated {
 
 /// The session behind `hash` and its caller context, from the sign-in cache or the store
 /// ([`crate::auth_cache`]); 401 for an unknown or expired session or a user that no longer exists.
-async fn resolve(
+pub(crate) async fn resolve(
     state: &AppState,
     hash: &Digest32,
     client_ip: Option<String>,
@@ -229,7 +231,11 @@ async fn resolve(
     Ok((session, ctx))
 }
 
-fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> Result<HeaderValue, ApiError> {
+pub(crate) fn session_cookie(
+    token: &str,
+    max_age_secs: i64,
+    secure: bool,
+) -> Result<HeaderValue, ApiError> {
     let secure = if secure { "; Secure" } else { "" };
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}"
@@ -263,21 +269,55 @@ pub(crate) async fn login(
     AppJson(request): AppJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let client_ip = client_ip.and_then(|axum::Extension(ClientIp(ip))| ip);
+    let signed_in = sign_in(&state, &request.username, &request.password, client_ip).await?;
+    let body = SessionCreated {
+        token: signed_in.token.clone(),
+        csrf_token: signed_in.session.csrf_token.clone(),
+        who: WhoAmI::new(&signed_in.ctx, &signed_in.session),
+    };
+    let mut response = (StatusCode::OK, AppJson(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, signed_in.cookie);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.extensions_mut().insert(Audited);
+    Ok(response)
+}
+
+/// A new session: its token (shown once), the stored session, the caller and the cookie.
+pub(crate) struct SignedIn {
+    pub(crate) token: String,
+    pub(crate) session: Session,
+    pub(crate) ctx: Ctx,
+    pub(crate) cookie: HeaderValue,
+}
+
+/// Checks a username and password and opens a session: the one sign-in of the API and the
+/// workbench. Limits failures per username, audits every attempt with the client address
+/// (R4-b) and answers an unknown user exactly like a wrong password.
+pub(crate) async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client_ip: Option<String>,
+) -> Result<SignedIn, ApiError> {
     let now = state.services.now();
-    let username = request.username.trim().to_owned();
+    let username = username.trim().to_owned();
     if username.is_empty() || username.chars().count() > MAX_USERNAME_LEN {
         return Err(ApiError::Invalid {
             field: "username".to_owned(),
             reason: "须为 1–64 个字符".to_owned(),
         });
     }
-    if request.password.len() > crate::password::MAX_PASSWORD_BYTES {
+    if password.len() > crate::password::MAX_PASSWORD_BYTES {
         return Err(ApiError::BadCredentials);
     }
     let object = format!("session/{username}");
     if let Err(retry_after_secs) = state.login_limiter.check(&username, now) {
         audit(
-            &state,
+            state,
             AuditEntry {
                 time: now,
                 user: None,
@@ -293,17 +333,14 @@ pub(crate) async fn login(
     let stored = state.store.password_hash(&username).await?;
     let matches = state
         .passwords
-        .verify(
-            &request.password,
-            stored.as_ref().map(|(_, phc)| phc.as_str()),
-        )
+        .verify(password, stored.as_ref().map(|(_, phc)| phc.as_str()))
         .await;
     let user = match (matches, stored) {
         (true, Some((user, _))) => user,
         _ => {
             state.login_limiter.record_failure(&username, now);
             audit(
-                &state,
+                state,
                 AuditEntry {
                     time: now,
                     user: None,
@@ -339,7 +376,7 @@ pub(crate) async fn login(
     };
     state.store.create_session(&session).await?;
     audit(
-        &state,
+        state,
         AuditEntry {
             time: now,
             user: Some(user),
@@ -355,18 +392,12 @@ pub(crate) async fn login(
         state.config.session_ttl.whole_seconds(),
         state.config.secure_cookies,
     )?;
-    let body = SessionCreated {
+    Ok(SignedIn {
         token,
-        csrf_token: session.csrf_token.clone(),
-        who: WhoAmI::new(&ctx, &session),
-    };
-    let mut response = (StatusCode::OK, AppJson(body)).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, cookie);
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response.extensions_mut().insert(Audited);
-    Ok(response)
+        session,
+        ctx,
+        cookie,
+    })
 }
 
 /// Who is signed in: user, officer identity, role grants, session expiry.

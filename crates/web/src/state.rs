@@ -20,6 +20,9 @@ pub struct WebConfig {
     /// Absolute lifetime of a session (default 8 hours: one working day). There is no sliding
     /// renewal: a stolen token is useful for at most this long.
     pub session_ttl: time::Duration,
+    /// Workbench sessions end after this long without a request (default 30 minutes; 等保 2.0
+    /// level 3 asks for an idle timeout). The user signs in again and resumes where they were.
+    pub idle_timeout: time::Duration,
     /// Whether the session cookie carries `Secure`. True behind HTTPS (production); false only
     /// for the loopback demo on plain HTTP, where browsers would otherwise drop the cookie.
     pub secure_cookies: bool,
@@ -51,6 +54,7 @@ impl Default for WebConfig {
     fn default() -> WebConfig {
         WebConfig {
             session_ttl: time::Duration::hours(8),
+            idle_timeout: time::Duration::minutes(30),
             secure_cookies: true,
             trust_forwarded_for: false,
             body_limit: 1024 * 1024,
@@ -110,6 +114,8 @@ pub struct AppState {
     pub(crate) passwords: Arc<Passwords>,
     pub(crate) login_limiter: Arc<LoginLimiter>,
     pub(crate) auth_cache: Arc<AuthCache>,
+    /// The staff workbench's idle-session clock and saved drafts ([`crate::workbench`]).
+    pub(crate) workbench: Arc<crate::workbench::WbShared>,
     /// The log's checkpoint, signed once per log state (API and portal pages).
     pub(crate) checkpoint: Arc<crate::signed_checkpoint::CheckpointCache>,
 }
@@ -139,6 +145,7 @@ impl AppState {
             passwords: Arc::new(passwords),
             login_limiter: Arc::new(login_limiter),
             auth_cache: Arc::new(auth_cache),
+            workbench: Arc::default(),
             checkpoint: Arc::default(),
         })
     }

@@ -59,13 +59,15 @@ pub fn run(args: DemoArgs) -> anyhow::Result<std::process::ExitCode> {
             let parts: Vec<String> = stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
             println!("  {procedure}: {}", parts.join("，"));
         }
+        let base = format!("http://{}", config.listen);
+        println!("\n行政执法工作台：{base}/workbench  （用下列账号登录，例如执法人员 scjg-officer1）");
+        println!("信息公示平台：  {base}/");
         println!("\n演示账号（口令均为 {DEMO_PASSWORD}）：");
         for account in accounts() {
             println!("  {:<18} {:<10} {}", account.username, account.name, account.role);
         }
-        let base = format!("http://{}", config.listen);
         println!(
-            "\n登录示例：\n  curl -s -X POST {base}/api/v1/session -H 'content-type: application/json' \\\n    -d '{{\"username\":\"scjg-officer1\",\"password\":\"{DEMO_PASSWORD}\"}}'\n  # 用返回的 token：\n  curl -s {base}/api/v1/cases -H 'authorization: Bearer <token>'\n  curl -s {base}/api/v1/log/checkpoint"
+            "\n接口登录示例：\n  curl -s -X POST {base}/api/v1/session -H 'content-type: application/json' \\\n    -d '{{\"username\":\"scjg-officer1\",\"password\":\"{DEMO_PASSWORD}\"}}'\n  # 用返回的 token：\n  curl -s {base}/api/v1/cases -H 'authorization: Bearer <token>'\n  curl -s {base}/api/v1/log/checkpoint"
         );
         if args.no_serve {
             opened.store.close().await;

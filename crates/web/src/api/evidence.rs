@@ -493,7 +493,7 @@ async fn upload_multipart(
 /// Streams one multipart part into the blob store. The part borrows the parser, so it cannot
 /// become the `'static` reader the store takes; a bounded channel of [`MULTIPART_QUEUE`] frames
 /// connects the two, both driven by this task (`join!`), so memory stays at a few frames.
-async fn stream_part(
+pub(crate) async fn stream_part(
     state: &AppState,
     ctx: &Ctx,
     case_id: &CaseId,
