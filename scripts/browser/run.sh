@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the public portal (issue 8): builds liuhen, starts `liuhen demo` on a free
-# loopback port in a fresh data folder, runs scripts/browser/portal.test.mjs in headless Debian
+# Browser tests of the portal and the staff workbench: builds liuhen, starts `liuhen demo` on a free
+# loopback port in a fresh data folder, runs portal.test.mjs and workbench.test.mjs in headless Debian
 # chromium (playwright-core, never `playwright install`), keeps screenshots in
 # target/browser-screenshots/, and exits non-zero on any failure.
 # Needs: /usr/bin/chromium (apt-get install chromium fonts-noto-cjk), node + npm.
@@ -14,7 +14,11 @@ BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/liuhen"
 DATA="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 LOG="$DATA/demo.log"
-"$BIN" demo --data-dir "$DATA" --listen "127.0.0.1:$PORT" >"$LOG" 2>&1 &
+# A short idle timeout, so that the workbench test of a session expiring mid-form need not wait
+# the default 30 minutes.
+IDLE_SECONDS=20
+printf '[http]\nidle_timeout_seconds = %s\n' "$IDLE_SECONDS" >"$DATA/liuhen.toml"
+"$BIN" demo --config "$DATA/liuhen.toml" --data-dir "$DATA" --listen "127.0.0.1:$PORT" >"$LOG" 2>&1 &
 PID=$!
 cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
@@ -28,4 +32,5 @@ cd scripts/browser
 [ -d node_modules/playwright-core ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 mkdir -p "$ROOT/target/browser-screenshots"
 BASE_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR="$ROOT/target/browser-screenshots" CHROMIUM="$CHROMIUM" \
-  node --test --test-concurrency=1 portal.test.mjs
+  LIUHEN_BIN="$BIN" IDLE_SECONDS="$IDLE_SECONDS" \
+  node --test --test-concurrency=1 portal.test.mjs workbench.test.mjs
