@@ -256,6 +256,11 @@ pub struct CaseView {
     pub participants: BTreeSet<String>,
     /// Last folded seq.
     pub last_seq: StreamSeq,
+    /// The party's name (当事人), from the first record that names one (R8-a(3)), so that staff
+    /// can find a case by party. Absent in projections folded before it existed (a rebuild
+    /// fills it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
 }
 
 impl CaseView {
@@ -292,6 +297,20 @@ fn corrupt(record: &Record, reason: &str) -> CoreError {
         field: format!("{}#{}", record.stream, record.seq.0),
         reason: reason.to_owned(),
     }
+}
+
+/// The name of the first party-shaped value of a record (`{kind, name, …}` with kind
+/// `natural_person` or `organization`, the shape of a `party` field).
+fn party_name(data: &Map<String, Value>) -> Option<String> {
+    data.values()
+        .filter_map(Value::as_object)
+        .find_map(|members| {
+            let kind = members.get("kind").and_then(Value::as_str);
+            matches!(kind, Some("natural_person" | "organization"))
+                .then(|| members.get("name").and_then(Value::as_str))
+                .flatten()
+                .map(str::to_owned)
+        })
 }
 
 /// Folds one case-stream record into the view. Pure: the same records and rule book give the
@@ -339,6 +358,7 @@ pub fn fold_case(
             access_requests: Vec::new(),
             participants,
             last_seq: record.seq,
+            party: None,
         });
     };
     if record.seq.0 != view.last_seq.0 + 1 {
@@ -393,6 +413,10 @@ pub fn fold_case(
             return Ok(view);
         }
         _ => {}
+    }
+    // A labelled record (R30-d) does not lend its party to the case's list entry.
+    if view.party.is_none() && !record.data.contains_key(CONFIDENTIALITY_FIELD) {
+        view.party = party_name(&record.data);
     }
     let set = rules
         .by_id(record.rule_set.as_str(), &record.body)
@@ -718,6 +742,7 @@ mod tests {
             access_requests: Vec::new(),
             participants: BTreeSet::new(),
             last_seq: StreamSeq(1),
+            party: None,
         };
         for (idx, (from, to)) in intervals.iter().enumerate() {
             view.records.push(RecordSummary {

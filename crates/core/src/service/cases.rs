@@ -597,6 +597,7 @@ impl Services {
             access_requests: Vec::new(),
             participants: Default::default(),
             last_seq: StreamSeq(1),
+            party: None,
         };
         self.check_rules(&empty, set, procedure, spec, &input, &body)
             .await?;

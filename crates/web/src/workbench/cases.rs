@@ -48,6 +48,7 @@ pub(crate) struct CaseRow {
     pub(crate) url: String,
     pub(crate) number: String,
     pub(crate) title: String,
+    pub(crate) party: String,
     pub(crate) procedure: String,
     pub(crate) stage: String,
     pub(crate) status: String,
@@ -196,7 +197,11 @@ pub(crate) async fn list(
                 || due.as_ref().is_some_and(|d| d.class == query.due.as_str()))
             && (q.is_empty()
                 || case.case_number.to_lowercase().contains(&q)
-                || case.title.to_lowercase().contains(&q));
+                || case.title.to_lowercase().contains(&q)
+                || case
+                    .party
+                    .as_ref()
+                    .is_some_and(|party| party.to_lowercase().contains(&q)));
         if !keep {
             continue;
         }
@@ -207,6 +212,7 @@ pub(crate) async fn list(
                 url: format!("/workbench/cases/{}", case.id),
                 number: case.case_number.clone(),
                 title: case.title.clone(),
+                party: case.party.clone().unwrap_or_else(|| "—".to_owned()),
                 procedure: names.procedure(&case.procedure),
                 stage: names.stage(&case.procedure, &case.stage),
                 status: status_label(case.status).to_owned(),
