@@ -276,6 +276,8 @@ fn error_html(html: &mut String, key: &str, errors: &Errors) {
     }
 }
 
+/// `data-required` marks a field the rule set always requires (no `when`), for scripts and
+/// tests; the note beside the label says it to the user.
 fn open_field(html: &mut String, key: &str, label: &str, note: &str, help: &str, errors: &Errors) {
     let class = if errors.contains_key(key) {
         "field has-error"
@@ -284,10 +286,15 @@ fn open_field(html: &mut String, key: &str, label: &str, note: &str, help: &str,
     };
     let _ = write!(
         html,
-        "<div class=\"{class}\" data-key=\"{k}\"><label for=\"{k}\">{l}<span class=\"note\">{n}</span></label>",
+        "<div class=\"{class}\" data-key=\"{k}\"{r}><label for=\"{k}\">{l}<span class=\"note\">{n}</span></label>",
         k = esc(key),
         l = esc(label),
-        n = esc(note)
+        n = esc(note),
+        r = if note.is_empty() {
+            " data-required=\"true\""
+        } else {
+            ""
+        }
     );
     if !help.is_empty() {
         let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
@@ -358,11 +365,16 @@ fn render_field(
         };
         let _ = write!(
             html,
-            "<div class=\"{class}\" data-key=\"{k}\"><label for=\"{fk}\">{l}<span class=\"note\">{n}</span></label><p class=\"help\">{h}</p>",
+            "<div class=\"{class}\" data-key=\"{k}\"{r}><label for=\"{fk}\">{l}<span class=\"note\">{n}</span></label><p class=\"help\">{h}</p>",
             k = esc(key),
             fk = esc(&file_key),
             l = esc(&label),
             n = esc(&note),
+            r = if note.is_empty() {
+                " data-required=\"true\""
+            } else {
+                ""
+            },
             h = esc(if help.is_empty() {
                 "上传签字、盖章后的文书扫描件或照片；系统保存文件并计算哈希值存证。"
             } else {
@@ -460,10 +472,15 @@ fn render_field(
             };
             let _ = write!(
                 html,
-                "<fieldset class=\"{class}\" data-key=\"{k}\"><legend>{l}<span class=\"note\">{n}</span></legend>",
+                "<fieldset class=\"{class}\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
                 k = esc(key),
                 l = esc(&label),
-                n = esc(&note)
+                n = esc(&note),
+                r = if note.is_empty() {
+                    " data-required=\"true\""
+                } else {
+                    ""
+                }
             );
             if !help.is_empty() {
                 let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
@@ -500,7 +517,7 @@ fn render_field(
             let chosen: BTreeSet<&str> = values.all(key).into_iter().collect();
             let _ = write!(
                 html,
-                "<fieldset class=\"field{e}\" data-key=\"{k}\"><legend>{l}<span class=\"note\">{n}</span></legend>",
+                "<fieldset class=\"field{e}\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
                 e = if errors.contains_key(key) {
                     " has-error"
                 } else {
@@ -508,7 +525,12 @@ fn render_field(
                 },
                 k = esc(key),
                 l = esc(&label),
-                n = esc(&note)
+                n = esc(&note),
+                r = if note.is_empty() {
+                    " data-required=\"true\""
+                } else {
+                    ""
+                }
             );
             if !help.is_empty() {
                 let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
@@ -560,7 +582,7 @@ fn render_field(
                 let chosen: BTreeSet<&str> = values.all(key).into_iter().collect();
                 let _ = write!(
                     html,
-                    "<fieldset class=\"field{e}\" data-key=\"{k}\"><legend>{l}<span class=\"note\">{n}</span></legend>",
+                    "<fieldset class=\"field{e}\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
                     e = if errors.contains_key(key) {
                         " has-error"
                     } else {
@@ -568,7 +590,12 @@ fn render_field(
                     },
                     k = esc(key),
                     l = esc(&label),
-                    n = esc(&note)
+                    n = esc(&note),
+                    r = if note.is_empty() {
+                        " data-required=\"true\""
+                    } else {
+                        ""
+                    }
                 );
                 if candidates.is_empty() {
                     html.push_str("<p class=\"help\">本案尚无可选的记录。</p>");
@@ -597,14 +624,20 @@ fn render_field(
         FieldType::Person => {
             let _ = write!(
                 html,
-                "<fieldset class=\"group\" data-key=\"{k}\"><legend>{l}<span class=\"note\">{n}</span></legend>",
+                "<fieldset class=\"group\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
                 k = esc(key),
                 l = esc(&label),
-                n = esc(&note)
+                n = esc(&note),
+                r = if note.is_empty() {
+                    " data-required=\"true\""
+                } else {
+                    ""
+                }
             );
             for (name, sub_label) in PERSON_FIELDS {
                 let sub_key = format!("{key}.{name}");
-                open_field(html, &sub_key, sub_label, "", "", errors);
+                let sub_note = if *name == "name" { "" } else { "（选填）" };
+                open_field(html, &sub_key, sub_label, sub_note, "", errors);
                 if *name == "id_type" {
                     let options: Vec<(String, String)> = ID_TYPES
                         .iter()
@@ -628,10 +661,15 @@ fn render_field(
         FieldType::Object => {
             let _ = write!(
                 html,
-                "<fieldset class=\"group\" data-key=\"{k}\"><legend>{l}<span class=\"note\">{n}</span></legend>",
+                "<fieldset class=\"group\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
                 k = esc(key),
                 l = esc(&label),
-                n = esc(&note)
+                n = esc(&note),
+                r = if note.is_empty() {
+                    " data-required=\"true\""
+                } else {
+                    ""
+                }
             );
             for sub in &field.item_fields {
                 render_field(
@@ -654,10 +692,15 @@ fn render_field(
             let rows = (filled + 1).max(2);
             let _ = write!(
                 html,
-                "<fieldset class=\"group list\" data-key=\"{k}\" data-rows=\"{rows}\"><legend>{l}<span class=\"note\">{n}</span></legend><p class=\"help\">每行一项；未填写的行不保存。</p>",
+                "<fieldset class=\"group list\" data-key=\"{k}\" data-rows=\"{rows}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend><p class=\"help\">每行一项；未填写的行不保存。</p>",
                 k = esc(key),
                 l = esc(&label),
-                n = esc(&note)
+                n = esc(&note),
+                r = if note.is_empty() {
+                    " data-required=\"true\""
+                } else {
+                    ""
+                }
             );
             for row in 0..rows {
                 let _ = write!(html, "<div class=\"row-item\" data-row=\"{row}\">");
@@ -690,10 +733,15 @@ fn render_party(html: &mut String, field: &FieldSpec, key: &str, values: &Values
     };
     let _ = write!(
         html,
-        "<fieldset class=\"group party\" data-key=\"{k}\" data-kind=\"{kind}\"><legend>{l}<span class=\"note\">{n}</span></legend>",
+        "<fieldset class=\"group party\" data-key=\"{k}\" data-kind=\"{kind}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
         k = esc(key),
         l = esc(&shown_label(field)),
-        n = esc(&required_note(field))
+        n = esc(&required_note(field)),
+        r = if required_note(field).is_empty() {
+            " data-required=\"true\""
+        } else {
+            ""
+        }
     );
     html.push_str("<div class=\"choices inline\">");
     for (value, text) in [
@@ -723,7 +771,7 @@ fn render_party(html: &mut String, field: &FieldSpec, key: &str, values: &Values
         };
         let _ = write!(
             html,
-            "<div class=\"{class}{class_only}\" data-key=\"{k}\"><label for=\"{k}\">{l}<span class=\"note\">{hint}</span></label>",
+            "<div class=\"{class}{class_only}\" data-key=\"{k}\" data-required=\"true\"><label for=\"{k}\">{l}<span class=\"note\">{hint}</span></label>",
             k = esc(&sub_key),
             l = esc(sub_label)
         );
