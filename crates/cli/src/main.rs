@@ -43,7 +43,8 @@ enum Command {
     /// Evidence files: bulk import into a case (`add`), ingest benchmark (`bench`).
     #[command(subcommand)]
     Evidence(cmd::evidence::EvidenceCommand),
-    /// Benchmarks of the platform (`bench api`: records over HTTP; `bench portal`: pages).
+    /// Benchmarks of the platform (`bench api`: records over HTTP; `bench portal`: pages;
+    /// `bench workbench`: staff pages' server time).
     #[command(subcommand)]
     Bench(cmd::bench_portal::BenchCommand),
     /// Case files (案卷): export a verifiable package, list cases.

@@ -39,6 +39,8 @@ pub enum BenchCommand {
     Api(BenchApiArgs),
     /// Portal item and search pages under concurrent keep-alive connections.
     Portal(BenchPortalArgs),
+    /// Server time of the staff workbench's pages with the demo loaded.
+    Workbench(super::bench_workbench::BenchWorkbenchArgs),
 }
 
 /// Arguments of `liuhen bench portal`.
@@ -72,6 +74,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode> {
             return super::bench_api::run(super::bench_api::BenchCommand::Api(args));
         }
         BenchCommand::Portal(args) => args,
+        BenchCommand::Workbench(args) => return super::bench_workbench::run(args),
     };
     if args.connections == 0 || (args.requests == 0 && args.seconds.is_none()) {
         bail!("--connections 与 --requests（或 --seconds）须大于 0");

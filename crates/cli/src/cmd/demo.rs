@@ -76,7 +76,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<std::process::ExitCode> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("监听 {}", config.listen))?;
-        println!("\n正在 {base}/api/v1 提供服务，Ctrl-C 停止");
+        println!("\n正在 {base} 提供服务（工作台 /workbench，公示平台 /，接口 /api/v1），Ctrl-C 停止");
         let result = liuhen_web::serve::serve_with(
             opened.state,
             listener,

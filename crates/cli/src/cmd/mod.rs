@@ -2,6 +2,7 @@
 
 pub mod bench_api;
 pub mod bench_portal;
+pub mod bench_workbench;
 pub mod case;
 pub mod demo;
 pub mod evidence;
