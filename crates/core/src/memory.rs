@@ -32,6 +32,8 @@ struct Inner {
     audit: Vec<AuditEntry>,
     passwords: HashMap<String, (UserId, String)>,
     sessions: HashMap<Digest32, Session>,
+    /// Last use of each session, milliseconds since the epoch (`Store::touch_session`).
+    session_seen: HashMap<Digest32, i64>,
 }
 
 /// An in-memory store.
@@ -73,6 +75,7 @@ impl MemoryStore {
                 audit: Vec::new(),
                 passwords: HashMap::new(),
                 sessions: HashMap::new(),
+                session_seen: HashMap::new(),
             }),
         }
     }
@@ -439,9 +442,30 @@ impl Store for MemoryStore {
         Ok(inner.sessions.get(token_hash).cloned())
     }
 
+    async fn touch_session(
+        &self,
+        token_hash: &Digest32,
+        now_ms: i64,
+        idle_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut inner = self.inner.lock().map_err(|_| poisoned())?;
+        if !inner.sessions.contains_key(token_hash) {
+            return Ok(false);
+        }
+        let active = inner
+            .session_seen
+            .get(token_hash)
+            .is_none_or(|seen| *seen >= now_ms - idle_ms);
+        if active {
+            inner.session_seen.insert(*token_hash, now_ms);
+        }
+        Ok(active)
+    }
+
     async fn delete_session(&self, token_hash: &Digest32) -> Result<(), StoreError> {
         let mut inner = self.inner.lock().map_err(|_| poisoned())?;
         inner.sessions.remove(token_hash);
+        inner.session_seen.remove(token_hash);
         let now = time::OffsetDateTime::now_utc();
         inner.sessions.retain(|_, session| session.expires_at > now);
         Ok(())

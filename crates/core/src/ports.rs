@@ -363,6 +363,17 @@ pub trait Store: Send + Sync {
     async fn session(&self, token_hash: &Digest32) -> Result<Option<Session>, StoreError>;
     /// Deletes a session (sign-out) and, opportunistically, expired ones.
     async fn delete_session(&self, token_hash: &Digest32) -> Result<(), StoreError>;
+    /// Records that the session was used at `now_ms` (milliseconds since the epoch, wall clock),
+    /// unless its last recorded use is older than `idle_ms` before that: then nothing changes
+    /// and `false` comes back (the idle timeout of 等保 2.0 level 3). Kept in the store so that
+    /// every node of a deployment sees the same activity. A session never used counts as active;
+    /// an unknown one as not.
+    async fn touch_session(
+        &self,
+        token_hash: &Digest32,
+        now_ms: i64,
+        idle_ms: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The time source. Injected so that tests and the demo's back-dated cases control "now".

@@ -452,6 +452,15 @@ impl Store for SqlStore {
         let now_unix = time::OffsetDateTime::now_utc().unix_timestamp();
         write_op!(self, delete_session(token_hash, now_unix))
     }
+
+    async fn touch_session(
+        &self,
+        token_hash: &Digest32,
+        now_ms: i64,
+        idle_ms: i64,
+    ) -> Result<bool, StoreError> {
+        write_op!(self, touch_session(token_hash, now_ms, now_ms - idle_ms))
+    }
 }
 
 /// Lets callers that hold a [`SqlStoreError`] hand it to the core.

@@ -132,6 +132,7 @@ suite!(
         audit_appends_and_reads_newest_first,
         password_hashes_are_set_replaced_and_looked_up,
         sessions_are_created_read_and_deleted,
+        session_activity_keeps_the_idle_clock,
         projection_lists_are_written_incrementally_and_read_whole,
         audit_entries_of_a_batch_commit_with_its_records,
     ],

@@ -8,7 +8,9 @@
 //! - The token travels either as the cookie `liuhen_session` (HttpOnly, SameSite=Strict, Secure
 //!   unless configured off for the loopback demo) or as `Authorization: Bearer <token>` for
 //!   programs. The login response carries it in the JSON body for the latter.
-//! - Sessions expire absolutely after `WebConfig::session_ttl` (8 h); no sliding renewal.
+//! - Sessions expire absolutely after `WebConfig::session_ttl` (8 h); no sliding renewal. A
+//!   browser's (cookie) session also ends after `WebConfig::idle_timeout` without use (30 min,
+//!   等保 2.0 level 3); the activity is kept in the store (`Store::touch_session`).
 //! - CSRF: SameSite=Strict already keeps other sites' requests from carrying the cookie; as
 //!   defence in depth (older browsers, same-site subdomains), a cookie-authenticated request with
 //!   an unsafe method must send `X-CSRF-Token` equal to the session's token, which only the
@@ -158,6 +160,23 @@ impl FromRequestParts<AppState> for Authenticated {
         let (session, ctx) = resolve(state, &hash, client_ip).await?;
         if let Some(slot) = parts.extensions.get::<AuditSlot>() {
             slot.set(&session.user);
+        }
+        // A browser's session (the cookie) ends after the idle timeout, whether the last
+        // requests were pages or the pages' own API calls (uploads); programs (bearer) are not
+        // interactive and keep only the absolute lifetime.
+        if source == TokenSource::Cookie {
+            let active = state
+                .workbench
+                .touch(
+                    state.store.as_ref(),
+                    &hash,
+                    state.config.idle_timeout.unsigned_abs(),
+                )
+                .await?;
+            if !active {
+                crate::workbench::end_session(state, &session).await;
+                return Err(ApiError::Unauthenticated);
+            }
         }
         if source == TokenSource::Cookie && !parts.method.is_safe() {
             let presented = parts

@@ -16,9 +16,10 @@ use liuhen_core::registry::RoleGrant;
 use liuhen_core::role::Role;
 use liuhen_web::state::WebConfig;
 
-/// A browser: a cookie jar and form posts.
+/// A browser: a cookie jar and form posts, against one node (`AppState`) of the deployment.
 struct Browser<'a> {
     api: &'a Api,
+    node: liuhen_web::state::AppState,
     cookies: BTreeMap<String, String>,
 }
 
@@ -66,7 +67,17 @@ impl<'a> Browser<'a> {
     fn new(api: &'a Api) -> Browser<'a> {
         Browser {
             api,
+            node: api.state.clone(),
             cookies: BTreeMap::new(),
+        }
+    }
+
+    /// The same browser talking to another node.
+    fn on(&self, node: &liuhen_web::state::AppState) -> Browser<'a> {
+        Browser {
+            api: self.api,
+            node: node.clone(),
+            cookies: self.cookies.clone(),
         }
     }
 
@@ -96,7 +107,7 @@ impl<'a> Browser<'a> {
             }
             None => Body::empty(),
         };
-        let reply = self.api.send_raw(builder.body(body).unwrap()).await;
+        let reply = send_to(&self.node, builder.body(body).unwrap()).await;
         for value in reply.headers.get_all(header::SET_COOKIE) {
             let text = value.to_str().unwrap_or_default();
             let Some((pair, _)) = text.split_once(';') else {
@@ -152,6 +163,27 @@ impl<'a> Browser<'a> {
         let page = self.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
         hidden(&page.text, "csrf")
+    }
+}
+
+async fn send_to(node: &liuhen_web::state::AppState, request: Request<Body>) -> Reply {
+    use tower::ServiceExt as _;
+    let peer: std::net::SocketAddr = common::CLIENT_ADDR.parse().unwrap();
+    let app =
+        liuhen_web::app(node.clone()).layer(axum::extract::connect_info::MockConnectInfo(peer));
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Reply {
+        status,
+        headers,
+        text,
+        json,
     }
 }
 
@@ -611,4 +643,57 @@ async fn workbench_pages_are_never_json_and_show_no_codes() {
         }
     }
     let _ = Auth::None;
+}
+
+#[tokio::test]
+async fn the_idle_clock_is_shared_by_every_node_of_a_deployment() {
+    let idle = time::Duration::milliseconds(600);
+    let config = WebConfig {
+        secure_cookies: false,
+        idle_timeout: idle,
+        password_params: liuhen_web::password::PasswordParams::INSECURE_FAST,
+        ..WebConfig::default()
+    };
+    let api = api_with(config.clone()).await;
+    // A second node over the same store: its own memory, the same sessions.
+    let signer = liuhen_ledger::signer::Ed25519Signer::generate(common::ORIGIN).unwrap();
+    let keys = liuhen_web::state::LogKeys {
+        origin: common::ORIGIN.to_owned(),
+        profile: liuhen_ledger::hash::HashProfile::Sm3,
+        verifier_keys: vec![signer.verifier_key()],
+        signers: vec![Box::new(signer)],
+    };
+    let node_b = liuhen_web::state::AppState::new(
+        api.state.services.clone(),
+        api.state.store.clone(),
+        keys,
+        config,
+    )
+    .unwrap();
+    let mut on_a = Browser::new(&api);
+    on_a.sign_in("off1").await;
+    let mut on_b = on_a.on(&node_b);
+    // The user works on node B for longer than the idle time; node A is not told directly.
+    for _ in 0..4 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        let page = on_b.get("/workbench").await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    let page = on_a.get("/workbench").await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "active on node B, so active on node A"
+    );
+    // Then nobody uses the session: both nodes end it.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let ended = on_b.get("/workbench").await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER);
+    assert!(location(&ended).contains("why=idle"));
+    let on_api = on_a.get("/api/v1/session").await;
+    assert_eq!(
+        on_api.status,
+        StatusCode::UNAUTHORIZED,
+        "the cookie session is gone everywhere"
+    );
 }

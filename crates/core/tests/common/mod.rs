@@ -164,6 +164,14 @@ impl Store for TestStore {
     async fn delete_session(&self, token_hash: &Digest32) -> Result<(), StoreError> {
         self.inner.delete_session(token_hash).await
     }
+    async fn touch_session(
+        &self,
+        token_hash: &Digest32,
+        now_ms: i64,
+        idle_ms: i64,
+    ) -> Result<bool, StoreError> {
+        self.inner.touch_session(token_hash, now_ms, idle_ms).await
+    }
 }
 
 /// Every projection kind, for snapshots through `Store::list_projections`.

@@ -932,6 +932,22 @@ macro_rules! backend_ops {
                 row.as_ref().map(session_row).transpose()
             }
 
+            /// `Store::touch_session`: one conditional update, so that the check and the new
+            /// time cannot be torn apart by another node's request.
+            pub(crate) async fn touch_session(pool: &Pool, token_hash: &Digest32, now_ms: i64, cutoff_ms: i64) -> Result<bool, StoreError> {
+                let result = sqlx::query(
+                    "UPDATE sessions SET last_seen_ms = $1 WHERE token_hash = $2 \
+                     AND (last_seen_ms IS NULL OR last_seen_ms >= $3)",
+                )
+                .bind(now_ms)
+                .bind(token_hash.as_slice())
+                .bind(cutoff_ms)
+                .execute(pool)
+                .await
+                .map_err(db)?;
+                Ok(result.rows_affected() > 0)
+            }
+
             /// `Store::delete_session`: the session itself and every session expired before
             /// `now_unix`.
             pub(crate) async fn delete_session(pool: &Pool, token_hash: &Digest32, now_unix: i64) -> Result<(), StoreError> {

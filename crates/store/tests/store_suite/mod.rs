@@ -931,6 +931,62 @@ pub async fn sessions_are_created_read_and_deleted(store: &dyn Store) {
     store.delete_session(&unknown).await.unwrap();
 }
 
+/// The idle timeout's activity is kept in the store (等保 2.0 level 3): a session never used is
+/// active; a use within the idle time moves its clock; one idle too long is refused and left
+/// as it was; an unknown session is never active.
+pub async fn session_activity_keeps_the_idle_clock(store: &dyn Store) {
+    let far_future = datetime!(2999-01-01 00:00:00 +08:00);
+    let live = session(11, far_future);
+    store.create_session(&live).await.unwrap();
+    let idle = 30 * 60 * 1000;
+    let t0 = 1_800_000_000_000_i64;
+    assert!(
+        store
+            .touch_session(&live.token_hash, t0, idle)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .touch_session(&live.token_hash, t0 + idle, idle)
+            .await
+            .unwrap()
+    );
+    // The clock moved to t0 + idle: idle + 1 ms later is still within reach of that use…
+    assert!(
+        store
+            .touch_session(&live.token_hash, t0 + 2 * idle, idle)
+            .await
+            .unwrap()
+    );
+    // …but a gap longer than the idle time is refused, and refusing does not move the clock.
+    assert!(
+        !store
+            .touch_session(&live.token_hash, t0 + 3 * idle + 1, idle)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .touch_session(&live.token_hash, t0 + 3 * idle + 2, idle)
+            .await
+            .unwrap()
+    );
+    assert!(!store.touch_session(&[7; 32], t0, idle).await.unwrap());
+    // The session itself is unchanged (deleting it is the caller's decision).
+    assert_eq!(
+        store.session(&live.token_hash).await.unwrap(),
+        Some(live.clone())
+    );
+    store.delete_session(&live.token_hash).await.unwrap();
+    assert!(
+        !store
+            .touch_session(&live.token_hash, t0, idle)
+            .await
+            .unwrap()
+    );
+}
+
 /// Appends from many tasks to distinct streams, committed together by the store (group commit),
 /// keep every batch's records, projections and log leaves together: each stream is gap-free,
 /// each projection is at its stream's head, and the log holds exactly the records in index order.

@@ -5,7 +5,9 @@
 //!   (`session::sign_in`: Argon2id, failure limit, audit), the same HttpOnly SameSite=Strict cookie,
 //!   Secure when configured. Only the cookie is read here, never a bearer token.
 //! - Idle timeout (等保 2.0 level 3): a session unused for `WebConfig::idle_timeout` (default 30
-//!   minutes) is deleted on its next use, and the user signs in again.
+//!   minutes) is deleted on its next use, and the user signs in again. Activity is kept in the
+//!   store (`Store::touch_session`), so it holds across nodes and restarts; API requests that
+//!   come with the session cookie (the workbench's own uploads) count as activity too.
 //! - A form sent after the session ended is not lost: its values are kept server-side as a
 //!   *draft* ([`super::WbShared`]), the sign-in page carries only the draft's random id, and after
 //!   sign-in the user lands back on the same form with every value filled in. A file chosen in
@@ -253,10 +255,16 @@ impl FromRequestParts<AppState> for Staff {
             Err(ApiError::Unauthenticated) => return Err(login(Some("expired"), None)),
             Err(other) => return Err(StaffRejection::Internal(other.to_string())),
         };
-        if !state
+        let active = state
             .workbench
-            .touch(&hash, state.config.idle_timeout.unsigned_abs())
-        {
+            .touch(
+                state.store.as_ref(),
+                &hash,
+                state.config.idle_timeout.unsigned_abs(),
+            )
+            .await
+            .map_err(|err| StaffRejection::Internal(err.to_string()))?;
+        if !active {
             end_session(state, &session).await;
             return Err(login(Some("idle"), Some(session.user.to_string())));
         }
@@ -309,7 +317,7 @@ impl FromRequestParts<AppState> for Staff {
 }
 
 /// Deletes a session everywhere this process knows it.
-async fn end_session(state: &AppState, session: &Session) {
+pub(crate) async fn end_session(state: &AppState, session: &Session) {
     state.auth_cache.remove(&session.token_hash);
     state.workbench.forget(&session.token_hash);
     if let Err(err) = state.store.delete_session(&session.token_hash).await {
@@ -463,10 +471,18 @@ pub(crate) async fn login(
             );
         }
     };
-    state.workbench.touch(
-        &signed_in.session.token_hash,
-        state.config.idle_timeout.unsigned_abs(),
-    );
+    // The first use of the new session (its idle clock starts here, on every node).
+    if let Err(err) = state
+        .workbench
+        .touch(
+            state.store.as_ref(),
+            &signed_in.session.token_hash,
+            state.config.idle_timeout.unsigned_abs(),
+        )
+        .await
+    {
+        tracing::warn!(error = %err, "could not record a session's first use");
+    }
     let mut target = match draft
         .as_deref()
         .and_then(|id| state.workbench.draft_path(id).map(|path| (id, path)))

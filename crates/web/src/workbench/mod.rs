@@ -46,7 +46,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::state::AppState;
 
-pub(crate) use auth::Staff;
+pub(crate) use auth::{Staff, end_session};
 
 /// The workbench's Content-Security-Policy: like the portal's, plus `blob:` media for previews
 /// of a file chosen for upload and `'self'` scripts (the embedded enhancement script).
@@ -62,12 +62,12 @@ const MAX_DRAFTS: usize = 2_000;
 /// How long a saved draft waits for its user to sign in again.
 const DRAFT_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// What the workbench keeps in memory between requests: when each session was last used (the
-/// idle timeout) and the drafts of forms sent after their session had ended.
+/// What the workbench keeps in memory between requests: when this process last recorded each
+/// session's use in the store (so that a page view need not write), the drafts of forms sent
+/// after their session had ended, and the registry names of page headers.
 ///
-/// In memory, per process: on several nodes behind one database a session's idle clock is kept
-/// by each node it reaches, and a node restart starts the clock again (the absolute session
-/// lifetime still holds).
+/// Drafts are per process: on several nodes, a draft is found again only on the node that kept
+/// it (a sign-in elsewhere shows the form without the values).
 #[derive(Debug, Default)]
 pub struct WbShared {
     idle: Mutex<HashMap<Digest32, Instant>>,
@@ -94,24 +94,44 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl WbShared {
-    /// Marks the session used now; `false` if it had been idle longer than `timeout` (it is
-    /// then forgotten, and the caller ends it).
-    pub(crate) fn touch(&self, session: &Digest32, timeout: std::time::Duration) -> bool {
+    /// Marks the session used now; `false` if it had been idle longer than `timeout` (the
+    /// caller ends it). The authority is the store (`Store::touch_session`), so that every node
+    /// of a deployment and a restarted one see the same activity; this process writes there at
+    /// most every `timeout / 4` (at most a minute) per session, so a page view costs no write.
+    /// An idle session is therefore found idle up to that interval early, never late.
+    pub(crate) async fn touch(
+        &self,
+        store: &dyn liuhen_core::ports::Store,
+        session: &Digest32,
+        timeout: std::time::Duration,
+    ) -> Result<bool, liuhen_core::ports::StoreError> {
         let now = Instant::now();
-        let mut idle = lock(&self.idle);
-        match idle.get(session) {
-            Some(last) if now.duration_since(*last) > timeout => {
-                idle.remove(session);
-                false
-            }
-            _ => {
-                if idle.len() > 100_000 {
-                    idle.retain(|_, last| now.duration_since(*last) <= timeout);
-                }
-                idle.insert(*session, now);
-                true
-            }
+        let write_every = (timeout / 4).min(std::time::Duration::from_secs(60));
+        if lock(&self.idle)
+            .get(session)
+            .is_some_and(|written| now.duration_since(*written) < write_every)
+        {
+            return Ok(true);
         }
+        let now_ms = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis(),
+        )
+        .unwrap_or(i64::MAX);
+        let idle_ms = i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX);
+        let active = store.touch_session(session, now_ms, idle_ms).await?;
+        let mut idle = lock(&self.idle);
+        if active {
+            if idle.len() > 100_000 {
+                idle.retain(|_, written| now.duration_since(*written) <= timeout);
+            }
+            idle.insert(*session, now);
+        } else {
+            idle.remove(session);
+        }
+        Ok(active)
     }
 
     /// Forgets a session (sign-out).
