@@ -305,7 +305,7 @@ impl FromRequestParts<AppState> for Staff {
             can_switch: grants.len() > 1,
             csrf: session.csrf_token.clone(),
             nav: "",
-            idle_minutes: state.config.idle_timeout.whole_minutes().max(1),
+            idle_text: super::view::idle_text(state.config.idle_timeout),
         };
         Ok(Staff {
             ctx,
@@ -347,12 +347,12 @@ fn login_response(
 ) -> Response {
     let notice = match (why, draft.is_some()) {
         (Some("idle"), true) => format!(
-            "您已超过{}分钟未操作，系统已自动退出。刚才填写的内容已保存，重新登录后将回到原页面继续填写。",
-            state.config.idle_timeout.whole_minutes().max(1)
+            "您已超过 {} 未操作，系统已自动退出。刚才填写的内容已保存，重新登录后将回到原页面继续填写。",
+            super::view::idle_text(state.config.idle_timeout)
         ),
         (Some("idle"), false) => format!(
-            "您已超过{}分钟未操作，系统已自动退出，请重新登录。",
-            state.config.idle_timeout.whole_minutes().max(1)
+            "您已超过 {} 未操作，系统已自动退出，请重新登录。",
+            super::view::idle_text(state.config.idle_timeout)
         ),
         (Some(_), true) => {
             "登录已失效。刚才填写的内容已保存，重新登录后将回到原页面继续填写。".to_owned()
@@ -636,11 +636,17 @@ pub(crate) async fn choose_role(
     Ok(response)
 }
 
+/// How long registry names are reused when this process made no registry change (a change made
+/// on another node of the deployment shows within this time).
+const NAMES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Names of bodies and officers for page headers and pickers, refreshed when the registry
-/// changes (`Services::registry_generation`).
+/// changes in this process (`Services::registry_generation`) and at least every [`NAMES_TTL`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Names {
     generation: u64,
+    /// When it was read: another node's registry changes show after [`NAMES_TTL`].
+    read_at: Option<std::time::Instant>,
     pub(crate) bodies: HashMap<String, String>,
     pub(crate) officers: HashMap<String, String>,
 }
@@ -663,12 +669,14 @@ impl super::WbShared {
             let cached = super::lock(&self.names);
             if let Some(names) = cached.as_ref()
                 && names.generation == generation
+                && names.read_at.is_some_and(|at| at.elapsed() < NAMES_TTL)
             {
                 return names.clone();
             }
         }
         let mut names = Names {
             generation,
+            read_at: Some(std::time::Instant::now()),
             ..Names::default()
         };
         // The registry is public data (D4-a); a caller without grants reads it.

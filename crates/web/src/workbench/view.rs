@@ -82,6 +82,15 @@ impl RefusalView {
     }
 }
 
+/// The idle timeout in words: `30 分钟`, or seconds below a minute.
+pub(crate) fn idle_text(idle: time::Duration) -> String {
+    if idle.whole_seconds() < 60 {
+        format!("{} 秒", idle.whole_seconds().max(1))
+    } else {
+        format!("{} 分钟", idle.whole_minutes())
+    }
+}
+
 /// `2026-12-08 14:03` in Beijing time.
 pub(crate) fn minute(time: OffsetDateTime) -> String {
     let local = time.to_offset(liuhen_core::CHINA_OFFSET);
@@ -117,8 +126,8 @@ pub(crate) struct Layout {
     pub(crate) csrf: String,
     /// Which navigation entry is current (`home`, `cases`, `new`).
     pub(crate) nav: &'static str,
-    /// Minutes of inactivity before sign-out (shown in the footer).
-    pub(crate) idle_minutes: i64,
+    /// Inactivity before sign-out, in words (shown in the footer): `30 分钟`.
+    pub(crate) idle_text: String,
 }
 
 /// The error page.
