@@ -165,14 +165,7 @@ impl FromRequestParts<AppState> for Authenticated {
         // requests were pages or the pages' own API calls (uploads); programs (bearer) are not
         // interactive and keep only the absolute lifetime.
         if source == TokenSource::Cookie {
-            let active = state
-                .workbench
-                .touch(
-                    state.store.as_ref(),
-                    &hash,
-                    state.config.idle_timeout.unsigned_abs(),
-                )
-                .await?;
+            let active = state.workbench.touch(state, &hash).await?;
             if !active {
                 crate::workbench::end_session(state, &session).await;
                 return Err(ApiError::Unauthenticated);

@@ -108,10 +108,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
 
 /// Adds the CSP and the other protective headers to every portal response.
 async fn security_headers(mut response: Response) -> Response {
-    let headers = response.headers_mut();
+    protective_headers(response.headers_mut(), CSP);
+    response
+}
+
+/// The Content-Security-Policy `csp`, no sniffing, no framing, same-origin referrers: the
+/// headers of every HTML page liuhen serves (portal and workbench).
+pub(crate) fn protective_headers(headers: &mut axum::http::HeaderMap, csp: &'static str) {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        HeaderValue::from_static(csp),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -122,7 +128,6 @@ async fn security_headers(mut response: Response) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    response
 }
 
 /// The caller of the public registry queries: nobody signed in, no grants (PUBLIC, §1).

@@ -257,11 +257,7 @@ impl FromRequestParts<AppState> for Staff {
         };
         let active = state
             .workbench
-            .touch(
-                state.store.as_ref(),
-                &hash,
-                state.config.idle_timeout.unsigned_abs(),
-            )
+            .touch(state, &hash)
             .await
             .map_err(|err| StaffRejection::Internal(err.to_string()))?;
         if !active {
@@ -474,11 +470,7 @@ pub(crate) async fn login(
     // The first use of the new session (its idle clock starts here, on every node).
     if let Err(err) = state
         .workbench
-        .touch(
-            state.store.as_ref(),
-            &signed_in.session.token_hash,
-            state.config.idle_timeout.unsigned_abs(),
-        )
+        .touch(&state, &signed_in.session.token_hash)
         .await
     {
         tracing::warn!(error = %err, "could not record a session's first use");

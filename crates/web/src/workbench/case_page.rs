@@ -107,11 +107,7 @@ impl CaseHeader {
             .iter()
             .filter_map(|id| registry.officers.get(id).cloned())
             .collect();
-        let today = state
-            .services
-            .now()
-            .to_offset(liuhen_core::CHINA_OFFSET)
-            .date();
+        let today = super::view::today(&state.services);
         let rows = state.services.case_deadlines(&staff.ctx, &case.id).await?;
         let deadlines = rows
             .into_iter()

@@ -11,8 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use liuhen_core::case::CaseStatus;
 use liuhen_core::error::{CoreError, Refusal};
 use liuhen_core::ids::PowerItemId;
-use liuhen_core::ports::DeadlineQuery;
-use liuhen_core::service::{CaseFilter, OpenCase};
+use liuhen_core::service::OpenCase;
 use serde::Deserialize;
 
 use super::auth::StaffRejection;
@@ -145,31 +144,9 @@ pub(crate) async fn list(
 ) -> Result<Response, WbError> {
     let services = &state.services;
     let names = Names(services.rules());
-    let today = services.now().to_offset(liuhen_core::CHINA_OFFSET).date();
-    let cases = services
-        .list_cases(
-            &staff.ctx,
-            CaseFilter {
-                limit: 1000,
-                ..CaseFilter::default()
-            },
-        )
-        .await?;
+    let today = super::view::today(services);
+    let (cases, deadlines) = super::home::cases_and_open_deadlines(&state, &staff).await?;
     // The worst open deadline of each case (red before yellow).
-    let bodies = staff.ctx.readable_bodies();
-    let deadlines = if bodies.as_ref().is_some_and(Vec::is_empty) {
-        Vec::new()
-    } else {
-        state
-            .store
-            .deadlines(&DeadlineQuery {
-                bodies,
-                open_only: true,
-                due_on_or_before: None,
-            })
-            .await
-            .map_err(|err| WbError::Internal(err.to_string()))?
-    };
     let mut worst: HashMap<String, time::Date> = HashMap::new();
     for row in deadlines {
         if let Some(case) = row.case_id {
@@ -350,6 +327,18 @@ pub(crate) struct NewQuery {
     draft: String,
 }
 
+/// The rule set in force today for `body` (D16).
+fn rule_set<'a>(
+    state: &'a AppState,
+    body: &liuhen_core::ids::BodyId,
+) -> Result<&'a liuhen_core::rules::RuleSet, WbError> {
+    state
+        .services
+        .rules()
+        .effective(body, super::view::today(&state.services))
+        .ok_or(WbError::NotFound)
+}
+
 fn acting_body(staff: &Staff) -> Result<liuhen_core::ids::BodyId, WbError> {
     staff.grant.body.clone().ok_or_else(|| {
         WbError::Forbidden("当前身份不属于任何执法主体，不能立案。请切换到执法主体的岗位。".into())
@@ -406,16 +395,8 @@ async fn new_form(
         notice,
     } = entered;
     let body = acting_body(staff)?;
-    let today = state
-        .services
-        .now()
-        .to_offset(liuhen_core::CHINA_OFFSET)
-        .date();
-    let set = state
-        .services
-        .rules()
-        .effective(&body, today)
-        .ok_or(WbError::NotFound)?;
+    let today = super::view::today(&state.services);
+    let set = rule_set(state, &body)?;
     let procedure = set.procedure(procedure_id).ok_or(WbError::NotFound)?;
     if !procedure.start.iter().any(|s| s == intake) {
         return Err(WbError::NotFound);
@@ -501,16 +482,8 @@ pub(crate) async fn new_page(
         return Ok(render(&page).into_response());
     }
     if !query.procedure.is_empty() && !query.intake.is_empty() {
-        let today = state
-            .services
-            .now()
-            .to_offset(liuhen_core::CHINA_OFFSET)
-            .date();
-        let fields = state
-            .services
-            .rules()
-            .effective(&body, today)
-            .and_then(|set| set.record_type(&query.intake))
+        let fields = rule_set(&state, &body)?
+            .record_type(&query.intake)
             .map(|spec| spec.fields.clone())
             .unwrap_or_default();
         let mut values = form::defaults(
@@ -543,16 +516,7 @@ pub(crate) async fn new_page(
         };
         return Ok(render(&page).into_response());
     }
-    let today = state
-        .services
-        .now()
-        .to_offset(liuhen_core::CHINA_OFFSET)
-        .date();
-    let set = state
-        .services
-        .rules()
-        .effective(&body, today)
-        .ok_or(WbError::NotFound)?;
+    let set = rule_set(&state, &body)?;
     let role = staff.grant.role.code();
     // The everyday procedures first: on-the-spot and ordinary penalties, inspections, licences.
     const ORDER: [&str; 4] = [
@@ -623,16 +587,8 @@ pub(crate) async fn create(
     let body = acting_body(&staff)?;
     let procedure = values.get("procedure").to_owned();
     let intake = values.get("intake").to_owned();
-    let today = state
-        .services
-        .now()
-        .to_offset(liuhen_core::CHINA_OFFSET)
-        .date();
-    let spec = state
-        .services
-        .rules()
-        .effective(&body, today)
-        .and_then(|set| set.record_type(&intake))
+    let spec = rule_set(&state, &body)?
+        .record_type(&intake)
         .cloned()
         .ok_or(WbError::NotFound)?;
     let mut errors = Errors::new();

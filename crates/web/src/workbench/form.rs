@@ -265,7 +265,7 @@ fn required_note(field: &FieldSpec) -> String {
     }
 }
 
-fn error_html(html: &mut String, key: &str, errors: &Errors) {
+pub(crate) fn error_html(html: &mut String, key: &str, errors: &Errors) {
     if let Some(message) = errors.get(key) {
         let _ = write!(
             html,
@@ -278,7 +278,14 @@ fn error_html(html: &mut String, key: &str, errors: &Errors) {
 
 /// `data-required` marks a field the rule set always requires (no `when`), for scripts and
 /// tests; the note beside the label says it to the user.
-fn open_field(html: &mut String, key: &str, label: &str, note: &str, help: &str, errors: &Errors) {
+pub(crate) fn open_field(
+    html: &mut String,
+    key: &str,
+    label: &str,
+    note: &str,
+    help: &str,
+    errors: &Errors,
+) {
     let class = if errors.contains_key(key) {
         "field has-error"
     } else {
@@ -287,6 +294,46 @@ fn open_field(html: &mut String, key: &str, label: &str, note: &str, help: &str,
     let _ = write!(
         html,
         "<div class=\"{class}\" data-key=\"{k}\"{r}><label for=\"{k}\">{l}<span class=\"note\">{n}</span></label>",
+        k = esc(key),
+        l = esc(label),
+        n = esc(note),
+        r = if note.is_empty() {
+            " data-required=\"true\""
+        } else {
+            ""
+        }
+    );
+    if !help.is_empty() {
+        let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
+    }
+}
+
+/// Opens a `<fieldset>` for a group of inputs (choices, a party, a list): its legend with the
+/// note, `data-required` for a field always required, and the error mark.
+/// What a fieldset's legend says: the label, the required note, the help line.
+struct Legend<'a> {
+    label: &'a str,
+    note: &'a str,
+    help: &'a str,
+}
+
+fn open_fieldset(
+    html: &mut String,
+    class: &str,
+    attributes: &str,
+    key: &str,
+    legend: Legend<'_>,
+    errors: &Errors,
+) {
+    let Legend { label, note, help } = legend;
+    let _ = write!(
+        html,
+        "<fieldset class=\"{class}{e}\" data-key=\"{k}\"{attributes}{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
+        e = if errors.contains_key(key) {
+            " has-error"
+        } else {
+            ""
+        },
         k = esc(key),
         l = esc(label),
         n = esc(note),
@@ -465,26 +512,18 @@ fn render_field(
             html.push_str("</div>");
         }
         FieldType::Bool => {
-            let class = if errors.contains_key(key) {
-                "field has-error"
-            } else {
-                "field"
-            };
-            let _ = write!(
+            open_fieldset(
                 html,
-                "<fieldset class=\"{class}\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
-                k = esc(key),
-                l = esc(&label),
-                n = esc(&note),
-                r = if note.is_empty() {
-                    " data-required=\"true\""
-                } else {
-                    ""
-                }
+                "field",
+                "",
+                key,
+                Legend {
+                    label: &label,
+                    note: &note,
+                    help,
+                },
+                errors,
             );
-            if !help.is_empty() {
-                let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
-            }
             html.push_str("<div class=\"choices inline\">");
             for (value, text) in [("true", "是"), ("false", "否")] {
                 let checked = if values.get(key) == value {
@@ -515,26 +554,18 @@ fn render_field(
         }
         FieldType::Officers => {
             let chosen: BTreeSet<&str> = values.all(key).into_iter().collect();
-            let _ = write!(
+            open_fieldset(
                 html,
-                "<fieldset class=\"field{e}\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
-                e = if errors.contains_key(key) {
-                    " has-error"
-                } else {
-                    ""
+                "field",
+                "",
+                key,
+                Legend {
+                    label: &label,
+                    note: &note,
+                    help,
                 },
-                k = esc(key),
-                l = esc(&label),
-                n = esc(&note),
-                r = if note.is_empty() {
-                    " data-required=\"true\""
-                } else {
-                    ""
-                }
+                errors,
             );
-            if !help.is_empty() {
-                let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
-            }
             html.push_str("<div class=\"choices\">");
             for officer in &context.officers {
                 let checked = if chosen.contains(officer.id.as_str()) {
@@ -580,22 +611,17 @@ fn render_field(
                 html.push_str("</div>");
             } else {
                 let chosen: BTreeSet<&str> = values.all(key).into_iter().collect();
-                let _ = write!(
+                open_fieldset(
                     html,
-                    "<fieldset class=\"field{e}\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
-                    e = if errors.contains_key(key) {
-                        " has-error"
-                    } else {
-                        ""
+                    "field",
+                    "",
+                    key,
+                    Legend {
+                        label: &label,
+                        note: &note,
+                        help: "",
                     },
-                    k = esc(key),
-                    l = esc(&label),
-                    n = esc(&note),
-                    r = if note.is_empty() {
-                        " data-required=\"true\""
-                    } else {
-                        ""
-                    }
+                    errors,
                 );
                 if candidates.is_empty() {
                     html.push_str("<p class=\"help\">本案尚无可选的记录。</p>");
@@ -622,17 +648,17 @@ fn render_field(
         }
         FieldType::Party => render_party(html, field, key, values, errors),
         FieldType::Person => {
-            let _ = write!(
+            open_fieldset(
                 html,
-                "<fieldset class=\"group\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
-                k = esc(key),
-                l = esc(&label),
-                n = esc(&note),
-                r = if note.is_empty() {
-                    " data-required=\"true\""
-                } else {
-                    ""
-                }
+                "group",
+                "",
+                key,
+                Legend {
+                    label: &label,
+                    note: &note,
+                    help: "",
+                },
+                errors,
             );
             for (name, sub_label) in PERSON_FIELDS {
                 let sub_key = format!("{key}.{name}");
@@ -659,17 +685,17 @@ fn render_field(
             html.push_str("</fieldset>");
         }
         FieldType::Object => {
-            let _ = write!(
+            open_fieldset(
                 html,
-                "<fieldset class=\"group\" data-key=\"{k}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
-                k = esc(key),
-                l = esc(&label),
-                n = esc(&note),
-                r = if note.is_empty() {
-                    " data-required=\"true\""
-                } else {
-                    ""
-                }
+                "group",
+                "",
+                key,
+                Legend {
+                    label: &label,
+                    note: &note,
+                    help: "",
+                },
+                errors,
             );
             for sub in &field.item_fields {
                 render_field(
@@ -690,18 +716,19 @@ fn render_field(
                 .max()
                 .map_or(0, |last| last + 1);
             let rows = (filled + 1).max(2);
-            let _ = write!(
+            open_fieldset(
                 html,
-                "<fieldset class=\"group list\" data-key=\"{k}\" data-rows=\"{rows}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend><p class=\"help\">每行一项；未填写的行不保存。</p>",
-                k = esc(key),
-                l = esc(&label),
-                n = esc(&note),
-                r = if note.is_empty() {
-                    " data-required=\"true\""
-                } else {
-                    ""
-                }
+                "group list",
+                &format!(" data-rows=\"{rows}\""),
+                key,
+                Legend {
+                    label: &label,
+                    note: &note,
+                    help: "",
+                },
+                errors,
             );
+            html.push_str("<p class=\"help\">每行一项；未填写的行不保存。</p>");
             for row in 0..rows {
                 let _ = write!(html, "<div class=\"row-item\" data-row=\"{row}\">");
                 for sub in &field.item_fields {
@@ -731,17 +758,17 @@ fn render_party(html: &mut String, field: &FieldSpec, key: &str, values: &Values
         "organization" => "organization",
         _ => "natural_person",
     };
-    let _ = write!(
+    open_fieldset(
         html,
-        "<fieldset class=\"group party\" data-key=\"{k}\" data-kind=\"{kind}\"{r}><legend>{l}<span class=\"note\">{n}</span></legend>",
-        k = esc(key),
-        l = esc(&shown_label(field)),
-        n = esc(&required_note(field)),
-        r = if required_note(field).is_empty() {
-            " data-required=\"true\""
-        } else {
-            ""
-        }
+        "group party",
+        &format!(" data-kind=\"{kind}\""),
+        key,
+        Legend {
+            label: &shown_label(field),
+            note: &required_note(field),
+            help: "",
+        },
+        errors,
     );
     html.push_str("<div class=\"choices inline\">");
     for (value, text) in [

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use liuhen_core::case::{CaseStatus, CaseView};
-use liuhen_core::ports::DeadlineQuery;
+use liuhen_core::ports::{DeadlineQuery, DeadlineRow};
 use liuhen_core::role::Role;
 use liuhen_core::service::CaseFilter;
 
@@ -59,11 +59,14 @@ pub(crate) fn works_on(staff: &Staff, case: &CaseView) -> bool {
             .is_some_and(|officer| case.participants.contains(officer.as_str()))
 }
 
-/// `GET /workbench`.
-pub(crate) async fn home(State(state): State<AppState>, staff: Staff) -> Result<Response, WbError> {
-    let services = &state.services;
-    let today = services.now().to_offset(liuhen_core::CHINA_OFFSET).date();
-    let cases = services
+/// The cases the caller may read (the first 1,000) and the open deadlines of their bodies: what
+/// the 待办 page and the case list reckon deadlines from.
+pub(crate) async fn cases_and_open_deadlines(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<(Vec<CaseView>, Vec<DeadlineRow>), WbError> {
+    let cases = state
+        .services
         .list_cases(
             &staff.ctx,
             CaseFilter {
@@ -72,26 +75,33 @@ pub(crate) async fn home(State(state): State<AppState>, staff: Staff) -> Result<
             },
         )
         .await?;
+    let bodies = staff.ctx.readable_bodies();
+    if bodies.as_ref().is_some_and(Vec::is_empty) {
+        return Ok((cases, Vec::new()));
+    }
+    let rows = state
+        .store
+        .deadlines(&DeadlineQuery {
+            bodies,
+            open_only: true,
+            due_on_or_before: None,
+        })
+        .await
+        .map_err(|err| WbError::Internal(err.to_string()))?;
+    Ok((cases, rows))
+}
+
+/// `GET /workbench`.
+pub(crate) async fn home(State(state): State<AppState>, staff: Staff) -> Result<Response, WbError> {
+    let services = &state.services;
+    let today = super::view::today(services);
+    let (cases, rows) = cases_and_open_deadlines(&state, &staff).await?;
     let officer = staff.grant.role == Role::Officer;
     let mine: HashMap<String, &CaseView> = cases
         .iter()
         .filter(|case| !officer || works_on(&staff, case))
         .map(|case| (case.id.to_string(), case))
         .collect();
-    let bodies = staff.ctx.readable_bodies();
-    let rows = if bodies.as_ref().is_some_and(Vec::is_empty) {
-        Vec::new()
-    } else {
-        state
-            .store
-            .deadlines(&DeadlineQuery {
-                bodies,
-                open_only: true,
-                due_on_or_before: None,
-            })
-            .await
-            .map_err(|err| WbError::Internal(err.to_string()))?
-    };
     let names = Names(services.rules());
     let mut todo: Vec<(time::Date, TodoRow)> = rows
         .into_iter()

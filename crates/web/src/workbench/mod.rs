@@ -101,10 +101,11 @@ impl WbShared {
     /// An idle session is therefore found idle up to that interval early, never late.
     pub(crate) async fn touch(
         &self,
-        store: &dyn liuhen_core::ports::Store,
+        state: &AppState,
         session: &Digest32,
-        timeout: std::time::Duration,
     ) -> Result<bool, liuhen_core::ports::StoreError> {
+        let store = state.store.as_ref();
+        let timeout = state.config.idle_timeout.unsigned_abs();
         let now = Instant::now();
         let write_every = (timeout / 4).min(std::time::Duration::from_secs(60));
         if lock(&self.idle)
@@ -232,19 +233,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// Adds the CSP and the other protective headers; pages are personal, so never cached.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    crate::portal::protective_headers(headers, CSP);
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

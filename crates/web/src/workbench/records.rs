@@ -113,26 +113,9 @@ pub(crate) fn standard_html(
     use std::fmt::Write as _;
     let mut html = String::new();
     let field = |html: &mut String, key: &str, label: &str, note: &str, input: String| {
-        let class = if errors.contains_key(key) {
-            "field has-error"
-        } else {
-            "field"
-        };
-        let _ = write!(
-            html,
-            "<div class=\"{class}\" data-key=\"{k}\"><label for=\"{k}\">{l}<span class=\"note\">{n}</span></label>{input}",
-            k = esc(key),
-            l = esc(label),
-            n = esc(note)
-        );
-        if let Some(message) = errors.get(key) {
-            let _ = write!(
-                html,
-                "<p class=\"error\" id=\"e-{}\" role=\"alert\">{}</p>",
-                esc(key),
-                esc(message)
-            );
-        }
+        form::open_field(html, key, label, note, "", errors);
+        html.push_str(&input);
+        form::error_html(html, key, errors);
         html.push_str("</div>");
     };
     let is_av = spec.kind == RecordKindSpec::Av;
@@ -295,11 +278,7 @@ fn spec_for<'a>(
     case: &CaseView,
     record_type: &str,
 ) -> Result<&'a RecordTypeSpec, WbError> {
-    let today = state
-        .services
-        .now()
-        .to_offset(liuhen_core::CHINA_OFFSET)
-        .date();
+    let today = super::view::today(&state.services);
     state
         .services
         .rules()

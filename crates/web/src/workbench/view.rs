@@ -82,6 +82,11 @@ impl RefusalView {
     }
 }
 
+/// Today in Beijing (T1): the date deadlines and rule sets are reckoned on.
+pub(crate) fn today(services: &liuhen_core::service::Services) -> time::Date {
+    services.now().to_offset(liuhen_core::CHINA_OFFSET).date()
+}
+
 /// The idle timeout in words: `30 分钟`, or seconds below a minute.
 pub(crate) fn idle_text(idle: time::Duration) -> String {
     if idle.whole_seconds() < 60 {
