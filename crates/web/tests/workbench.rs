@@ -318,6 +318,29 @@ async fn the_case_page_shows_blocked_record_types_with_their_rule_before_any_typ
     )));
 }
 
+#[tokio::test]
+async fn todo_lists_open_deadlines_with_the_form_that_meets_each() {
+    let api = api().await;
+    // A penalty case past 立案 (the head's opinion): the 90-day decision clock runs.
+    let mut walker = common::Walker::new(&api.district, "penalty_ordinary");
+    walker.open("r8_initiation").await.unwrap();
+    for record in ["r8_unit_opinion", "r8_head_opinion"] {
+        walker.add(record).await.unwrap();
+    }
+    let case = walker.case_id.clone().unwrap();
+    let mut browser = Browser::new(&api);
+    browser.sign_in("uhead").await;
+    let home = browser.get("/workbench").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let link = format!("/workbench/cases/{case}/records/new?type=r16_penalty_decision");
+    assert!(home.text.contains(&link), "{}", home.text);
+    assert!(home.text.contains("录入「行政处罚决定」"));
+    assert!(
+        home.text.contains("行政处罚案件办理期限"),
+        "the period's title"
+    );
+}
+
 fn document_form<'a>(csrf: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),

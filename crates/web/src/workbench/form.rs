@@ -715,7 +715,7 @@ fn render_field(
                 .filter(|row| values.has_prefix(&format!("{key}.{row}.")))
                 .max()
                 .map_or(0, |last| last + 1);
-            let rows = (filled + 1).max(2);
+            let rows = filled + 1;
             open_fieldset(
                 html,
                 "group list",

@@ -24,6 +24,23 @@ pub(crate) struct TodoRow {
     pub(crate) case_title: String,
     pub(crate) due: String,
     pub(crate) state: DueView,
+    /// The form of the record that meets the obligation, and its name (`until` of the
+    /// procedure's deadline in the rule set); empty when the rule set names none.
+    pub(crate) action_url: String,
+    pub(crate) action: String,
+}
+
+/// The record type that meets deadline `key` of `case`'s procedure: the first `until` type.
+fn meeting_type(state: &AppState, case: &CaseView, key: &str) -> Option<String> {
+    state
+        .services
+        .rules()
+        .sets()
+        .iter()
+        .rev()
+        .filter_map(|set| set.procedure(&case.procedure))
+        .find_map(|procedure| procedure.deadlines.iter().find(|d| d.key == key))
+        .and_then(|deadline| deadline.until.first().cloned())
 }
 
 /// One open case on the home page.
@@ -116,6 +133,12 @@ pub(crate) async fn home(State(state): State<AppState>, staff: Staff) -> Result<
                     case_title: case.title.clone(),
                     due: row.due.to_string(),
                     state: due_view(services.calendar(), row.due, today),
+                    action_url: meeting_type(&state, case, &row.key)
+                        .map(|t| format!("/workbench/cases/{}/records/new?type={t}", case.id))
+                        .unwrap_or_default(),
+                    action: meeting_type(&state, case, &row.key)
+                        .map(|t| format!("录入「{}」", names.record_type(&t)))
+                        .unwrap_or_default(),
                 },
             ))
         })
