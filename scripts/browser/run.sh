@@ -34,3 +34,5 @@ mkdir -p "$ROOT/target/browser-screenshots"
 BASE_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR="$ROOT/target/browser-screenshots" CHROMIUM="$CHROMIUM" \
   LIUHEN_BIN="$BIN" IDLE_SECONDS="$IDLE_SECONDS" \
   node --test --test-concurrency=1 portal.test.mjs workbench.test.mjs
+echo "screenshots (1366 px and 390 px) in $ROOT/target/browser-screenshots:"
+ls -1 "$ROOT/target/browser-screenshots"

@@ -562,6 +562,8 @@ test("another body's officer gets the workbench's own 404 page, never JSON", asy
 test('main pages at 1366 px and 390 px', async () => {
   for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     const page = await newPage(viewport);
+    await page.goto(BASE + '/workbench/login');
+    await shot(page, `login-${name}`);
     await signIn(page, 'scjg-head');
     for (const [path, label] of [['/workbench', 'head-home'], ['/workbench/cases', 'head-cases'],
       ['/workbench/cases/new', 'head-new-case']]) {
@@ -571,6 +573,18 @@ test('main pages at 1366 px and 390 px', async () => {
       assert.ok(overflow <= 1, `${path} scrolls sideways at ${viewport.width}px by ${overflow}px`);
       await shot(page, `${label}-${name}`);
     }
+    // A case page and a record form, as the agency head sees them.
+    await page.goto(BASE + '/workbench/cases?procedure=penalty_ordinary&stage=decision');
+    await page.locator('table.list a').first().click();
+    await page.waitForURL(/\/workbench\/cases\/[^/?]+$/);
+    await assertNoCodes(page);
+    await shot(page, `head-case-${name}`);
+    await page.locator('section.add a.button').first().click();
+    await page.waitForURL(/records\/new/);
+    await assertNoCodes(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the record form scrolls sideways at ${viewport.width}px by ${overflow}px`);
+    await shot(page, `head-record-form-${name}`);
     await page.context().close();
   }
 });

@@ -294,7 +294,7 @@ impl FromRequestParts<AppState> for Staff {
             .officer
             .as_ref()
             .and_then(|officer| names.officers.get(officer.as_str()).cloned())
-            .unwrap_or_else(|| session.user.to_string());
+            .unwrap_or_else(|| names.user(session.user.as_str()));
         let layout = Layout {
             user_name,
             acting: format!("{} · {body_name}", grant.role.label()),
@@ -641,9 +641,19 @@ pub(crate) struct Names {
     read_at: Option<std::time::Instant>,
     pub(crate) bodies: HashMap<String, String>,
     pub(crate) officers: HashMap<String, String>,
+    /// Display names of users (staff are shown by name, never by account name).
+    pub(crate) users: HashMap<String, String>,
 }
 
 impl Names {
+    /// A user's display name; `工作人员` for an account the registry does not know.
+    pub(crate) fn user(&self, user: &str) -> String {
+        self.users
+            .get(user)
+            .cloned()
+            .unwrap_or_else(|| "工作人员".to_owned())
+    }
+
     /// A body's name (its id only if the registry has none, which a registered body always has).
     pub(crate) fn body(&self, body: &liuhen_core::ids::BodyId) -> String {
         self.bodies
@@ -697,6 +707,36 @@ impl super::WbShared {
                     .bodies
                     .insert(body.id.to_string(), body.profile.name.clone());
             }
+        }
+        // User profiles are read from the store directly: listing users is an administrator's
+        // command, and the workbench needs only the display names (UserProfile::name).
+        let mut offset = 0;
+        loop {
+            let rows = state
+                .store
+                .list_projections(&liuhen_core::ports::ProjectionQuery {
+                    kind: Some(liuhen_core::ports::ProjectionKind::User),
+                    bodies: None,
+                    status: None,
+                    limit: 1000,
+                    offset,
+                })
+                .await
+                .unwrap_or_default();
+            let count = rows.len();
+            for row in rows {
+                if let Ok(user) =
+                    serde_json::from_value::<liuhen_core::registry::UserView>(row.data)
+                {
+                    names
+                        .users
+                        .insert(user.id.to_string(), user.profile.name.clone());
+                }
+            }
+            if count < 1000 {
+                break;
+            }
+            offset += 1000;
         }
         let names = std::sync::Arc::new(names);
         *super::lock(&self.names) = Some(names.clone());

@@ -400,12 +400,16 @@ pub(crate) async fn timeline(
         let mut fields = Vec::new();
         if !view.redacted {
             let ordered: Vec<&str> = match spec {
-                Some(spec) => spec
-                    .fields
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .chain(["reason", "correction_reason"])
-                    .collect(),
+                Some(spec) => {
+                    let mut names: Vec<&str> =
+                        spec.fields.iter().map(|f| f.name.as_str()).collect();
+                    for extra in ["reason", "correction_reason"] {
+                        if !names.contains(&extra) {
+                            names.push(extra);
+                        }
+                    }
+                    names
+                }
                 None => record.data.keys().map(String::as_str).collect(),
             };
             for name in ordered {
@@ -455,7 +459,7 @@ pub(crate) async fn timeline(
             .officer
             .as_ref()
             .and_then(|o| registry.officers.get(o.as_str()).cloned())
-            .unwrap_or_else(|| record.actor.user.to_string());
+            .unwrap_or_else(|| registry.user(record.actor.user.as_str()));
         entries.push(TimelineEntry {
             seq,
             type_name: names.record_type(type_id),
