@@ -339,6 +339,18 @@ async fn todo_lists_open_deadlines_with_the_form_that_meets_each() {
         home.text.contains("行政处罚案件办理期限"),
         "the period's title"
     );
+    // Staff are shown by name, never by account name.
+    assert!(
+        !home.text.contains("class=\"user\">uhead<"),
+        "{}",
+        home.text
+    );
+    let case_page = browser.get(&format!("/workbench/cases/{case}")).await;
+    assert!(case_page.status.is_success());
+    assert!(
+        !case_page.text.contains("· uhead（"),
+        "timeline names the unit head"
+    );
 }
 
 fn document_form<'a>(csrf: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
