@@ -539,8 +539,17 @@ async fn read_form(
                 continue;
             }
             let Some(staff) = staff else {
+                // No session: the file cannot be stored (nobody to store it for), and a caller
+                // without a session must not make the server read gigabytes. A small file is
+                // skipped; at a large one the reading stops, keeping the values before it.
                 let mut field = field;
-                while let Ok(Some(_)) = field.chunk().await {}
+                let mut skipped = 0usize;
+                while let Ok(Some(chunk)) = field.chunk().await {
+                    skipped += chunk.len();
+                    if skipped > MAX_TEXT_PART {
+                        return Ok(out);
+                    }
+                }
                 continue;
             };
             match crate::api::evidence::stream_part(state, &staff.ctx, case_id, field, limit).await
