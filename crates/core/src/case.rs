@@ -261,6 +261,10 @@ pub struct CaseView {
     /// fills it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
+    /// That party's kind: `natural_person` or `organization` (《行政处罚法》第五十一条 sets
+    /// different on-the-spot limits for each).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_kind: Option<String>,
 }
 
 impl CaseView {
@@ -299,17 +303,16 @@ fn corrupt(record: &Record, reason: &str) -> CoreError {
     }
 }
 
-/// The name of the first party-shaped value of a record (`{kind, name, …}` with kind
+/// The name and kind of the first party-shaped value of a record (`{kind, name, …}` with kind
 /// `natural_person` or `organization`, the shape of a `party` field).
-fn party_name(data: &Map<String, Value>) -> Option<String> {
+fn party_of(data: &Map<String, Value>) -> Option<(String, String)> {
     data.values()
         .filter_map(Value::as_object)
         .find_map(|members| {
-            let kind = members.get("kind").and_then(Value::as_str);
-            matches!(kind, Some("natural_person" | "organization"))
-                .then(|| members.get("name").and_then(Value::as_str))
-                .flatten()
-                .map(str::to_owned)
+            let kind = members.get("kind").and_then(Value::as_str)?;
+            let name = members.get("name").and_then(Value::as_str)?;
+            matches!(kind, "natural_person" | "organization")
+                .then(|| (name.to_owned(), kind.to_owned()))
         })
 }
 
@@ -359,6 +362,7 @@ pub fn fold_case(
             participants,
             last_seq: record.seq,
             party: None,
+            party_kind: None,
         });
     };
     if record.seq.0 != view.last_seq.0 + 1 {
@@ -415,8 +419,12 @@ pub fn fold_case(
         _ => {}
     }
     // A labelled record (R30-d) does not lend its party to the case's list entry.
-    if view.party.is_none() && !record.data.contains_key(CONFIDENTIALITY_FIELD) {
-        view.party = party_name(&record.data);
+    if view.party.is_none()
+        && !record.data.contains_key(CONFIDENTIALITY_FIELD)
+        && let Some((name, kind)) = party_of(&record.data)
+    {
+        view.party = Some(name);
+        view.party_kind = Some(kind);
     }
     let set = rules
         .by_id(record.rule_set.as_str(), &record.body)
@@ -743,6 +751,7 @@ mod tests {
             participants: BTreeSet::new(),
             last_seq: StreamSeq(1),
             party: None,
+            party_kind: None,
         };
         for (idx, (from, to)) in intervals.iter().enumerate() {
             view.records.push(RecordSummary {

@@ -123,8 +123,14 @@ pub async fn check_gates(
 /// dated now, they refuse exactly when the case is not yet there, which is what a form needs
 /// to know beforehand.
 pub fn depends_on_record_data(check: &GateCheck) -> bool {
-    matches!(check, GateCheck::Code(name) if name == "av_coverage")
+    matches!(check, GateCheck::Code(name) if name == "av_coverage" || name == "on_the_spot_limits")
 }
+
+/// 《行政处罚法》第五十一条: the most an on-the-spot fine may be, in 分 — 200元 for a natural
+/// person.
+pub const ON_THE_SPOT_FINE_LIMIT_NATURAL_FEN: u64 = 20_000;
+/// The same for a legal person or other organisation: 3000元.
+pub const ON_THE_SPOT_FINE_LIMIT_ORGANIZATION_FEN: u64 = 300_000;
 
 /// Runs the gates of `procedure` guarding `spec` whose outcome does not depend on the new
 /// record's data ([`depends_on_record_data`]), as for a record of `spec` entered at `now`
@@ -251,6 +257,26 @@ async fn check_code(
             let end = candidate.event_end.unwrap_or(candidate.event_time);
             Ok(av_gap(case, &refs, candidate.event_time, end, AV_MAX_GAP)
                 .map(|at| format!("A/V gap from {at}")))
+        }
+        // 《行政处罚法》第五十一条: on the spot only a warning, or a fine of at most 200元 for a
+        // natural person or 3000元 for an organisation; anything else takes the ordinary
+        // procedure (and its legal review, L4-a). A party of unknown kind gets the lower limit.
+        "on_the_spot_limits" => {
+            let limit = match case.party_kind.as_deref() {
+                Some("organization") => ON_THE_SPOT_FINE_LIMIT_ORGANIZATION_FEN,
+                _ => ON_THE_SPOT_FINE_LIMIT_NATURAL_FEN,
+            };
+            let kind = candidate.data.get("penalty_kind").and_then(Value::as_str);
+            let fine = candidate.data.get("fine_fen").and_then(Value::as_u64);
+            Ok(match kind {
+                Some("罚款") => fine
+                    .filter(|fine| *fine > limit)
+                    .map(|fine| format!("fine {fine} fen over the on-the-spot limit {limit}")),
+                Some("警告") | None => None,
+                Some(other) => Some(format!(
+                    "penalty kind {other} cannot be decided on the spot"
+                )),
+            })
         }
         other => Err(CoreError::Invalid {
             field: "gate".to_owned(),

@@ -52,6 +52,7 @@ pub const CODE_GATES: &[&str] = &[
     "statement_period_passed",
     "av_coverage",
     "collective_after_review",
+    "on_the_spot_limits",
 ];
 
 /// Special `from` values of a deadline besides record type ids.

@@ -598,6 +598,7 @@ impl Services {
             participants: Default::default(),
             last_seq: StreamSeq(1),
             party: None,
+            party_kind: None,
         };
         self.check_rules(&empty, set, procedure, spec, &input, &body)
             .await?;
