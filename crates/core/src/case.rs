@@ -303,17 +303,26 @@ fn corrupt(record: &Record, reason: &str) -> CoreError {
     }
 }
 
-/// The name and kind of the first party-shaped value of a record (`{kind, name, …}` with kind
-/// `natural_person` or `organization`, the shape of a `party` field).
+/// The party a record names (R8-a(3)): its `party` field, else the first party-shaped value
+/// (`{kind, name, …}` with kind `natural_person` or `organization`, e.g. a licence's applicant).
+pub fn party_in(data: &Map<String, Value>) -> Option<&Map<String, Value>> {
+    let is_party = |members: &&Map<String, Value>| {
+        matches!(
+            members.get("kind").and_then(Value::as_str),
+            Some("natural_person" | "organization")
+        ) && members.get("name").is_some_and(Value::is_string)
+    };
+    data.get("party")
+        .and_then(Value::as_object)
+        .filter(is_party)
+        .or_else(|| data.values().filter_map(Value::as_object).find(is_party))
+}
+
+/// The name and kind of the party a record names ([`party_in`]).
 fn party_of(data: &Map<String, Value>) -> Option<(String, String)> {
-    data.values()
-        .filter_map(Value::as_object)
-        .find_map(|members| {
-            let kind = members.get("kind").and_then(Value::as_str)?;
-            let name = members.get("name").and_then(Value::as_str)?;
-            matches!(kind, "natural_person" | "organization")
-                .then(|| (name.to_owned(), kind.to_owned()))
-        })
+    let party = party_in(data)?;
+    let text = |key: &str| party.get(key).and_then(Value::as_str).map(str::to_owned);
+    Some((text("name")?, text("kind")?))
 }
 
 /// Folds one case-stream record into the view. Pure: the same records and rule book give the

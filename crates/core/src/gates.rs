@@ -198,6 +198,25 @@ async fn run_gates(
     Ok(())
 }
 
+/// R5-a: where the A/V records the candidate links (`av_records`) leave its act uncovered for
+/// longer than P2, the first uncovered moment.
+pub fn candidate_av_gap(case: &CaseView, candidate: &Candidate<'_>) -> Option<OffsetDateTime> {
+    let refs: Vec<StreamSeq> = candidate
+        .data
+        .get("av_records")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_u64)
+                .map(StreamSeq)
+                .collect()
+        })
+        .unwrap_or_default();
+    let end = candidate.event_end.unwrap_or(candidate.event_time);
+    av_gap(case, &refs, candidate.event_time, end, AV_MAX_GAP)
+}
+
 async fn check_code(
     name: &str,
     case: &CaseView,
@@ -242,21 +261,7 @@ async fn check_code(
         }
         // R5-a: linked A/V records cover the act with no gap over P2.
         "av_coverage" => {
-            let refs: Vec<StreamSeq> = candidate
-                .data
-                .get("av_records")
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(Value::as_u64)
-                        .map(StreamSeq)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let end = candidate.event_end.unwrap_or(candidate.event_time);
-            Ok(av_gap(case, &refs, candidate.event_time, end, AV_MAX_GAP)
-                .map(|at| format!("A/V gap from {at}")))
+            Ok(candidate_av_gap(case, candidate).map(|at| format!("A/V gap from {at}")))
         }
         // 《行政处罚法》第五十一条: on the spot only a warning, or a fine of at most 200元 for a
         // natural person or 3000元 for an organisation; anything else takes the ordinary

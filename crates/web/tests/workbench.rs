@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{Api, Auth, Reply, api, api_with, password_of};
+use common::{Api, Reply, api, api_with, password_of};
 use liuhen_core::ids::{BodyId, UserId};
 use liuhen_core::ports::Store as _;
 use liuhen_core::registry::RoleGrant;
@@ -702,7 +702,6 @@ async fn workbench_pages_are_never_json_and_show_no_codes() {
             assert!(!visible.contains(code), "{path} shows {code}");
         }
     }
-    let _ = Auth::None;
 }
 
 #[tokio::test]

@@ -16,8 +16,8 @@ use super::evidence::HEAD_APPROVAL;
 use super::{Ctx, RecordInput, Services};
 use crate::case::{self, CaseStatus, CaseView, check_refs, check_stage};
 use crate::error::{CoreError, Refusal};
-use crate::gates::{AV_MAX_GAP, Candidate, RecordCheck, check_gates, check_gates_without_data};
-use crate::ids::{BodyId, CaseId, RequirementId, StreamSeq};
+use crate::gates::{Candidate, RecordCheck, check_gates, check_gates_without_data};
+use crate::ids::{BodyId, CaseId, RequirementId};
 use crate::ports::ProjectionKind;
 use crate::registry::{BodyView, OfficerView};
 use crate::role::Role;
@@ -549,28 +549,14 @@ impl Services {
             g.before == spec.id
                 && matches!(&g.check, GateCheck::Code(name) if name == "av_coverage")
         });
-        if spec.needs_av && !has_gate {
-            let refs: Vec<StreamSeq> = input
-                .data
-                .get("av_records")
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(Value::as_u64)
-                        .map(StreamSeq)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let end = input.event_end.unwrap_or(input.event_time);
-            if case::av_gap(view, &refs, input.event_time, end, AV_MAX_GAP).is_some() {
-                return Err(CoreError::Refused(set.refusal(
-                    "av_coverage",
-                    &["R5-a"],
-                    "该执法活动须全程音像记录，关联的音像记录未覆盖全过程（间隔不得超过60秒）",
-                    vec![spec.id.clone()],
-                )));
-            }
+        if spec.needs_av && !has_gate && crate::gates::candidate_av_gap(view, &candidate).is_some()
+        {
+            return Err(CoreError::Refused(set.refusal(
+                "av_coverage",
+                &["R5-a"],
+                "该执法活动须全程音像记录，关联的音像记录未覆盖全过程（间隔不得超过60秒）",
+                vec![spec.id.clone()],
+            )));
         }
         Ok(())
     }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::auth::Names as RegistryNames;
-use super::view::{DueView, Layout, Names, RefusalView, due_view, minute, status_label, yuan};
+use super::view::{DueView, Layout, RefusalView, RuleNames, due_view, minute, status_label, yuan};
 use super::{Staff, WbError, render};
 use crate::state::AppState;
 
@@ -54,27 +54,10 @@ pub(crate) struct DeadlineLine {
 
 /// The case's party from its records: the first effective record that names one.
 pub(crate) fn party_of(records: &[RecordView]) -> Option<serde_json::Map<String, Value>> {
-    let is_party = |members: &serde_json::Map<String, Value>| {
-        matches!(
-            members.get("kind").and_then(Value::as_str),
-            Some("natural_person" | "organization")
-        ) && members.contains_key("name")
-    };
-    records.iter().filter(|r| !r.redacted).find_map(|r| {
-        r.record
-            .data
-            .get("party")
-            .and_then(Value::as_object)
-            .filter(|m| is_party(m))
-            .or_else(|| {
-                r.record
-                    .data
-                    .values()
-                    .filter_map(Value::as_object)
-                    .find(|m| is_party(m))
-            })
-            .cloned()
-    })
+    records
+        .iter()
+        .filter(|r| !r.redacted)
+        .find_map(|r| liuhen_core::case::party_in(&r.record.data).cloned())
 }
 
 fn party_line(party: &serde_json::Map<String, Value>) -> String {
@@ -100,7 +83,7 @@ impl CaseHeader {
         case: &CaseView,
         records: &[RecordView],
     ) -> Result<CaseHeader, WbError> {
-        let names = Names(state.services.rules());
+        let names = RuleNames(state.services.rules());
         let registry = state.workbench.names(state).await;
         let officers: Vec<String> = case
             .participants
@@ -238,7 +221,7 @@ fn file_kind(media_type: &str) -> &'static str {
 pub(crate) fn show_value(
     field: &FieldSpec,
     value: &Value,
-    names: &Names<'_>,
+    names: &RuleNames<'_>,
     registry: &RegistryNames,
     types_by_seq: &HashMap<u64, String>,
 ) -> String {
@@ -362,7 +345,7 @@ pub(crate) async fn timeline(
     records: &[RecordView],
     highlight: Option<u64>,
 ) -> Vec<TimelineEntry> {
-    let names = Names(state.services.rules());
+    let names = RuleNames(state.services.rules());
     let registry = state.workbench.names(state).await;
     let summaries: HashMap<u64, &RecordSummary> =
         case.records.iter().map(|s| (s.seq.0, s)).collect();
@@ -547,7 +530,7 @@ pub(crate) async fn show(
         })
         .unwrap_or_default();
     let mut groups: Vec<OptionGroup> = Vec::new();
-    let current_stage = Names(state.services.rules()).stage(&case.procedure, &case.stage);
+    let current_stage = RuleNames(state.services.rules()).stage(&case.procedure, &case.stage);
     let mut available = 0;
     for option in options {
         let title = option
@@ -657,7 +640,7 @@ pub(crate) async fn proof(
         layout: staff.layout("cases"),
         case: header,
         seq,
-        type_name: Names(state.services.rules()).record_type(view.record.record_type.as_str()),
+        type_name: RuleNames(state.services.rules()).record_type(view.record.record_type.as_str()),
         log_index: view.log_index.0,
         hash: hex::encode(view.hash),
         size: note.size,

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::auth::StaffRejection;
 use super::form::{self, Errors, FormContext, Values};
 use super::records::standard_html;
-use super::view::{DueView, Layout, Names, RefusalView, due_view, status_label};
+use super::view::{DueView, Layout, RefusalView, RuleNames, due_view, status_label};
 use super::{Staff, WbError, render};
 use crate::state::AppState;
 
@@ -143,7 +143,7 @@ pub(crate) async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WbError> {
     let services = &state.services;
-    let names = Names(services.rules());
+    let names = RuleNames(services.rules());
     let today = super::view::today(services);
     let (cases, deadlines) = super::home::cases_and_open_deadlines(&state, &staff).await?;
     // The worst open deadline of each case (red before yellow).
@@ -646,13 +646,7 @@ pub(crate) async fn create(
                 .into_response());
             }
             Err(CoreError::Refused(found)) => {
-                if found.message.starts_with("缺少必填项") {
-                    for path in &found.details {
-                        errors
-                            .entry(form::key_of_path(path))
-                            .or_insert_with(|| "此项必填".to_owned());
-                    }
-                }
+                form::place_missing(&found, &mut errors);
                 refusal = Some(found);
             }
             Err(CoreError::Forbidden(found)) => refusal = Some(*found),

@@ -12,7 +12,7 @@ use liuhen_core::ports::{DeadlineQuery, DeadlineRow};
 use liuhen_core::role::Role;
 use liuhen_core::service::CaseFilter;
 
-use super::view::{DueView, Layout, Names, due_view, status_label};
+use super::view::{DueView, Layout, RuleNames, due_view, status_label};
 use super::{Staff, WbError, render};
 use crate::state::AppState;
 
@@ -119,11 +119,12 @@ pub(crate) async fn home(State(state): State<AppState>, staff: Staff) -> Result<
         .filter(|case| !officer || works_on(&staff, case))
         .map(|case| (case.id.to_string(), case))
         .collect();
-    let names = Names(services.rules());
+    let names = RuleNames(services.rules());
     let mut todo: Vec<(time::Date, TodoRow)> = rows
         .into_iter()
         .filter_map(|row| {
             let case = mine.get(row.case_id.as_ref()?.as_str())?;
+            let meets = meeting_type(&state, case, &row.key);
             Some((
                 row.due,
                 TodoRow {
@@ -133,11 +134,13 @@ pub(crate) async fn home(State(state): State<AppState>, staff: Staff) -> Result<
                     case_title: case.title.clone(),
                     due: row.due.to_string(),
                     state: due_view(services.calendar(), row.due, today),
-                    action_url: meeting_type(&state, case, &row.key)
+                    action_url: meets
+                        .as_ref()
                         .map(|t| format!("/workbench/cases/{}/records/new?type={t}", case.id))
                         .unwrap_or_default(),
-                    action: meeting_type(&state, case, &row.key)
-                        .map(|t| format!("录入「{}」", names.record_type(&t)))
+                    action: meets
+                        .as_ref()
+                        .map(|t| format!("录入「{}」", names.record_type(t)))
                         .unwrap_or_default(),
                 },
             ))

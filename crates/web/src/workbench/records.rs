@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use super::auth::StaffRejection;
 use super::case_page::{CaseHeader, case_id, party_of};
 use super::form::{self, Errors, FormContext, OfficerChoice, RecordChoice, Values, esc};
-use super::view::{Layout, Names, RefusalView, minute};
+use super::view::{Layout, RefusalView, RuleNames, minute};
 use super::{Staff, WbError, render};
 use crate::state::AppState;
 
@@ -228,7 +228,7 @@ pub(crate) async fn form_context(
     case: &CaseView,
     records: &[RecordView],
 ) -> Result<FormContext, WbError> {
-    let names = Names(state.services.rules());
+    let names = RuleNames(state.services.rules());
     let now = state.services.now();
     let today = now.to_offset(liuhen_core::CHINA_OFFSET).date();
     let mut officers = state.services.officers(&staff.ctx, &case.body).await?;
@@ -326,7 +326,7 @@ async fn show_form(
     record_type: &str,
     supersedes: Option<u64>,
     shown: Option<Shown>,
-) -> Result<(RecordFormPage, bool), WbError> {
+) -> Result<RecordFormPage, WbError> {
     let case = state.services.case(&staff.ctx, case_id).await?;
     let records = state.services.case_records(&staff.ctx, case_id).await?;
     let spec = spec_for(state, &case, record_type)?;
@@ -342,7 +342,6 @@ async fn show_form(
             .and_then(|o| o.blocked.as_ref())
             .map(RefusalView::of)
     };
-    let fresh = shown.is_none();
     let shown = match shown {
         Some(shown) => shown,
         None => {
@@ -414,7 +413,7 @@ async fn show_form(
             || spec.subtype.contains("文书")
             || spec.subtype.contains("证据"),
     };
-    Ok((page, fresh))
+    Ok(page)
 }
 
 /// `GET /workbench/cases/{id}/records/new?type=…[&supersedes=…][&draft=…]`.
@@ -450,7 +449,7 @@ pub(crate) async fn form_page(
             check_ok: false,
             uploaded,
         };
-        let (page, _) = show_form(
+        let page = show_form(
             &state,
             &staff,
             &case_id,
@@ -462,7 +461,7 @@ pub(crate) async fn form_page(
         return Ok(render(&page).into_response());
     }
     let record_type = query.record_type.ok_or(WbError::NotFound)?;
-    let (page, _) = show_form(
+    let page = show_form(
         &state,
         &staff,
         &case_id,
@@ -606,19 +605,6 @@ fn upload_message(err: &crate::api::evidence::EvidenceApiError) -> String {
         },
         _ => "上传失败，请重试".to_owned(),
     }
-}
-
-/// Errors of a refusal placed at their fields: missing fields (`details` are field paths) and
-/// invalid ones.
-fn place_refusal(refusal: &Refusal, errors: &mut Errors, values: &Values) {
-    if refusal.message.starts_with("缺少必填项") {
-        for path in &refusal.details {
-            errors
-                .entry(form::key_of_path(path))
-                .or_insert_with(|| "此项必填".to_owned());
-        }
-    }
-    let _ = values;
 }
 
 /// Record form values → record input; format errors into `errors`.
@@ -809,7 +795,7 @@ pub(crate) async fn submit(
                 notice = "检查通过：按现行规则可以保存这条记录（尚未保存）。".to_owned();
             }
             Err(CoreError::Refused(found)) => {
-                place_refusal(&found, &mut errors, &values);
+                form::place_missing(&found, &mut errors);
                 refusal = Some(found);
             }
             Err(CoreError::Forbidden(found)) => refusal = Some(*found),
@@ -840,7 +826,7 @@ pub(crate) async fn submit(
         check_ok,
         uploaded,
     };
-    let (page, _) = show_form(
+    let page = show_form(
         &state,
         &staff,
         &case_id,
@@ -908,7 +894,8 @@ async fn show_void(
         layout: staff.layout("cases"),
         case: CaseHeader::build(state, staff, &case, &records).await?,
         seq,
-        type_name: Names(state.services.rules()).record_type(record.record.record_type.as_str()),
+        type_name: RuleNames(state.services.rules())
+            .record_type(record.record.record_type.as_str()),
         reason,
         error: error.clone(),
     };

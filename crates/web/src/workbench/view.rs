@@ -144,9 +144,9 @@ pub(crate) struct ErrorPage {
 }
 
 /// Chinese names from the rule book: procedures, stages, record types (the screen shows no ids).
-pub(crate) struct Names<'a>(pub(crate) &'a liuhen_core::rules::RuleBook);
+pub(crate) struct RuleNames<'a>(pub(crate) &'a liuhen_core::rules::RuleBook);
 
-impl Names<'_> {
+impl RuleNames<'_> {
     fn procedure_spec(&self, id: &str) -> Option<&liuhen_core::rules::schema::ProcedureSpec> {
         self.0.sets().iter().rev().find_map(|set| set.procedure(id))
     }

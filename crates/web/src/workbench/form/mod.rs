@@ -206,6 +206,18 @@ pub(crate) fn key_of_path(path: &str) -> String {
     }
 }
 
+/// Marks each field a missing-fields refusal names (core's `validate_data`: the message starts
+/// 缺少必填项 and `details` are the fields' paths) with 此项必填, beside the refusal's banner.
+pub(crate) fn place_missing(refusal: &liuhen_core::error::Refusal, errors: &mut Errors) {
+    if refusal.message.starts_with("缺少必填项") {
+        for path in &refusal.details {
+            errors
+                .entry(key_of_path(path))
+                .or_insert_with(|| "此项必填".to_owned());
+        }
+    }
+}
+
 /// The confidentiality labels (R30-d), for the form's own select.
 pub(crate) fn confidentiality_options() -> Vec<(String, String)> {
     CONFIDENTIALITY_LABELS

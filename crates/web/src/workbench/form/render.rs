@@ -99,8 +99,8 @@ pub(crate) fn error_html(html: &mut String, key: &str, errors: &Errors) {
     }
 }
 
-/// `data-required` marks a field the rule set always requires (no `when`), for scripts and
-/// tests; the note beside the label says it to the user.
+/// Opens a field's `<div>`: label with the required note, `data-required`, the error mark and
+/// the help line.
 pub(crate) fn open_field(
     html: &mut String,
     key: &str,
@@ -120,19 +120,11 @@ pub(crate) fn open_field(
         k = esc(key),
         l = esc(label),
         n = esc(note),
-        r = if note.is_empty() {
-            " data-required=\"true\""
-        } else {
-            ""
-        }
+        r = required_attribute(note)
     );
-    if !help.is_empty() {
-        let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
-    }
+    help_html(html, help);
 }
 
-/// Opens a `<fieldset>` for a group of inputs (choices, a party, a list): its legend with the
-/// note, `data-required` for a field always required, and the error mark.
 /// What a fieldset's legend says: the label, the required note, the help line.
 struct Legend<'a> {
     label: &'a str,
@@ -140,6 +132,24 @@ struct Legend<'a> {
     help: &'a str,
 }
 
+/// `data-required` for a field the rule set always requires (its note is empty), for scripts and
+/// tests; the note beside the label says it to the user.
+fn required_attribute(note: &str) -> &'static str {
+    if note.is_empty() {
+        " data-required=\"true\""
+    } else {
+        ""
+    }
+}
+
+fn help_html(html: &mut String, help: &str) {
+    if !help.is_empty() {
+        let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
+    }
+}
+
+/// Opens a `<fieldset>` for a group of inputs (choices, a party, a list): its legend with the
+/// note, `data-required`, the error mark and the help line.
 fn open_fieldset(
     html: &mut String,
     class: &str,
@@ -160,15 +170,9 @@ fn open_fieldset(
         k = esc(key),
         l = esc(label),
         n = esc(note),
-        r = if note.is_empty() {
-            " data-required=\"true\""
-        } else {
-            ""
-        }
+        r = required_attribute(note)
     );
-    if !help.is_empty() {
-        let _ = write!(html, "<p class=\"help\">{}</p>", esc(help));
-    }
+    help_html(html, help);
 }
 
 fn described(key: &str, errors: &Errors) -> String {
@@ -240,11 +244,7 @@ fn render_field(
             fk = esc(&file_key),
             l = esc(&label),
             n = esc(&note),
-            r = if note.is_empty() {
-                " data-required=\"true\""
-            } else {
-                ""
-            },
+            r = required_attribute(&note),
             h = esc(if help.is_empty() {
                 "上传签字、盖章后的文书扫描件或照片；系统保存文件并计算哈希值存证。"
             } else {
